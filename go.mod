@@ -1,0 +1,5 @@
+module broadside
+
+go 1.26
+
+require golang.org/x/text v0.15.0
