@@ -91,3 +91,26 @@ func LooksLikeLineType(s string) bool {
 		strings.HasPrefix(s, "* ") || strings.HasPrefix(s, ">") ||
 		strings.HasPrefix(s, "```")
 }
+
+// Neutraliser is what Broadside puts in front of a text line that would
+// otherwise be read as another line type: U+200B ZERO WIDTH SPACE, invisible
+// in every client, so "=> x" written in a paragraph stays text.
+const Neutraliser = "\u200b"
+
+// Escape returns s made safe to emit as a text line (or, with the same rule,
+// as a preformatted line that would otherwise close the block).
+func Escape(s string) string {
+	if LooksLikeLineType(s) {
+		return Neutraliser + s
+	}
+	return s
+}
+
+// Unescape removes the neutraliser Escape added, for renderers (Gopher text)
+// where look-alike lines carry no meaning.
+func Unescape(s string) string {
+	if rest, ok := strings.CutPrefix(s, Neutraliser); ok && LooksLikeLineType(rest) {
+		return rest
+	}
+	return s
+}

@@ -64,3 +64,16 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestEscapeRoundTrip(t *testing.T) {
+	for _, s := range []string{"=> x", "# h", "* i", "> q", "```", "plain", "", "*x"} {
+		e := Escape(s)
+		pre := false
+		if l := ParseLine(e, &pre); l.Kind != Text {
+			t.Errorf("Escape(%q) = %q parses as kind %d", s, e, l.Kind)
+		}
+		if got := Unescape(e); got != s {
+			t.Errorf("Unescape(Escape(%q)) = %q", s, got)
+		}
+	}
+}
