@@ -79,4 +79,3 @@ func Pad(s string, cols int) string {
 	}
 	return string(b)
 }
-
