@@ -1,0 +1,368 @@
+package frontmatter
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// metaString renders Meta with times as RFC 3339 (offset included), so that
+// comparisons check the instant and the zone and ignore location pointers.
+func metaString(m Meta) string {
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return t.Format(time.RFC3339Nano)
+	}
+	return fmt.Sprintf("title=%q date=%s updated=%s draft=%v tags=%q summary=%q authors=%q lang=%q slug=%q aliases=%q id=%q",
+		m.Title, ts(m.Date), ts(m.Updated), m.Draft, m.Tags, m.Summary, m.Authors, m.Lang, m.Slug, m.Aliases, m.ID)
+}
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestParseFields(t *testing.T) {
+	est := time.FixedZone("EST", -5*3600)
+	tests := []struct {
+		name string
+		src  string
+		loc  *time.Location
+		want Meta
+	}{
+		// YAML
+		{"yaml title", "---\ntitle: Hello world\n---\n", nil, Meta{Title: "Hello world"}},
+		{"yaml quoted title with colon", "---\ntitle: \"War: a history\"\n---\n", nil, Meta{Title: "War: a history"}},
+		{"yaml numeric title kept as written", "---\ntitle: 1984\n---\n", nil, Meta{Title: "1984"}},
+		{"yaml keys are case-insensitive", "---\nTitle: T\nPublishDate: 2022-01-07\n---\n", nil, Meta{Title: "T", Date: date("2022-01-07T00:00:00Z")}},
+		{"yaml native date in loc", "---\ndate: 2022-01-07\n---\n", est, Meta{Date: date("2022-01-07T00:00:00-05:00")}},
+		{"yaml native timestamp with zone", "---\ndate: 2022-01-07T10:00:00+01:00\n---\n", est, Meta{Date: date("2022-01-07T10:00:00+01:00")}},
+		{"yaml jekyll date", "---\ndate: 2022-01-07 10:00:00 +0100\n---\n", nil, Meta{Date: date("2022-01-07T10:00:00+01:00")}},
+		{"yaml quoted date", "---\ndate: \"2022-01-07T10:00\"\n---\n", nil, Meta{Date: date("2022-01-07T10:00:00Z")}},
+		{"publishDate when no date", "---\npublishDate: 2022-01-08\n---\n", nil, Meta{Date: date("2022-01-08T00:00:00Z")}},
+		{"date wins over publishDate", "---\npublishDate: 2022-01-08\ndate: 2022-01-07\n---\n", nil, Meta{Date: date("2022-01-07T00:00:00Z")}},
+		{"lastmod", "---\nlastmod: 2022-02-01\n---\n", nil, Meta{Updated: date("2022-02-01T00:00:00Z")}},
+		{"updated", "---\nupdated: 2022-02-02\n---\n", nil, Meta{Updated: date("2022-02-02T00:00:00Z")}},
+		{"lastmod wins over updated", "---\nupdated: 2022-02-02\nlastmod: 2022-02-01\n---\n", nil, Meta{Updated: date("2022-02-01T00:00:00Z")}},
+		{"draft true", "---\ndraft: true\n---\n", nil, Meta{Draft: true}},
+		{"draft false", "---\ndraft: false\n---\n", nil, Meta{}},
+		{"draft yes (yaml 1.1)", "---\ndraft: yes\n---\n", nil, Meta{Draft: true}},
+		{"published false is a draft", "---\npublished: false\n---\n", nil, Meta{Draft: true}},
+		{"published true is not", "---\npublished: true\n---\n", nil, Meta{}},
+		{"draft true beats published true", "---\npublished: true\ndraft: true\n---\n", nil, Meta{Draft: true}},
+		{"tags list", "---\ntags: [go, web]\n---\n", nil, Meta{Tags: []string{"go", "web"}}},
+		{"tags block list trimmed, empty dropped", "---\ntags:\n  - \" go \"\n  - \"\"\n  - web\n  -\n---\n", nil, Meta{Tags: []string{"go", "web"}}},
+		{"tags space-separated string", "---\ntags: go  web\tgemini\n---\n", nil, Meta{Tags: []string{"go", "web", "gemini"}}},
+		{"tags list item with space kept whole", "---\ntags: [machine learning]\n---\n", nil, Meta{Tags: []string{"machine learning"}}},
+		{"tags duplicates case-insensitive, first spelling kept", "---\ntags: [Go, go, GO, Web]\n---\n", nil, Meta{Tags: []string{"Go", "Web"}}},
+		{"tags numbers as text", "---\ntags: [2022, go]\n---\n", nil, Meta{Tags: []string{"2022", "go"}}},
+		{"taxonomies.tags", "---\ntaxonomies:\n  tags: [a, b]\n  categories: [c]\n---\n", nil, Meta{Tags: []string{"a", "b"}}},
+		{"tags and taxonomies merged", "---\ntags: [a]\ntaxonomies:\n  tags: [A, b]\n---\n", nil, Meta{Tags: []string{"a", "b"}}},
+		{"summary", "---\nsummary: S\n---\n", nil, Meta{Summary: "S"}},
+		{"description", "---\ndescription: D\n---\n", nil, Meta{Summary: "D"}},
+		{"summary wins over description", "---\ndescription: D\nsummary: S\n---\n", nil, Meta{Summary: "S"}},
+		{"author string", "---\nauthor: Ann\n---\n", nil, Meta{Authors: []string{"Ann"}}},
+		{"author list", "---\nauthor: [Ann, Bob]\n---\n", nil, Meta{Authors: []string{"Ann", "Bob"}}},
+		{"authors list", "---\nauthors:\n  - Ann\n  - Bob\n---\n", nil, Meta{Authors: []string{"Ann", "Bob"}}},
+		{"author table with name", "---\nauthor:\n  name: Ann\n  email: a@b\n---\n", nil, Meta{Authors: []string{"Ann"}}},
+		{"author and authors merged, deduplicated", "---\nauthor: Ann\nauthors: [Ann, Bob]\n---\n", nil, Meta{Authors: []string{"Ann", "Bob"}}},
+		{"lang", "---\nlang: fr-CA\n---\n", nil, Meta{Lang: "fr-CA"}},
+		{"slug", "---\nslug: my-post\n---\n", nil, Meta{Slug: "my-post"}},
+		{"aliases list", "---\naliases: [/old/a, /old/b, /old/a]\n---\n", nil, Meta{Aliases: []string{"/old/a", "/old/b"}}},
+		{"aliases string", "---\naliases: /old\n---\n", nil, Meta{Aliases: []string{"/old"}}},
+		{"id", "---\nid: urn:uuid:1234\n---\n", nil, Meta{ID: "urn:uuid:1234"}},
+		{"null values are absent", "---\ntitle:\ndate: ~\ntags:\n---\n", nil, Meta{}},
+		{"unknown keys ignored", "---\nlayout: post\nweight: 3\nparams: {x: [1, 2]}\ntitle: T\n---\n", nil, Meta{Title: "T"}},
+		{"yaml anchors and aliases", "---\nbase: &t [a, b]\ntags: *t\n---\n", nil, Meta{Tags: []string{"a", "b"}}},
+		{"yaml empty block", "---\n---\n", nil, Meta{}},
+		{"yaml comments only", "---\n# nothing\n---\n", nil, Meta{}},
+
+		// TOML
+		{"toml title", "+++\ntitle = \"Hello\"\n+++\n", nil, Meta{Title: "Hello"}},
+		{"toml offset datetime", "+++\ndate = 2022-01-07T10:00:00+01:00\n+++\n", est, Meta{Date: date("2022-01-07T10:00:00+01:00")}},
+		{"toml local datetime in loc", "+++\ndate = 2022-01-07T10:00:00\n+++\n", est, Meta{Date: date("2022-01-07T10:00:00-05:00")}},
+		{"toml local date in loc", "+++\ndate = 2022-01-07\n+++\n", est, Meta{Date: date("2022-01-07T00:00:00-05:00")}},
+		{"toml local date nil loc is utc", "+++\ndate = 2022-01-07\n+++\n", nil, Meta{Date: date("2022-01-07T00:00:00Z")}},
+		{"toml date as string", "+++\ndate = \"2022-01-07 10:00:00 -0500\"\n+++\n", nil, Meta{Date: date("2022-01-07T10:00:00-05:00")}},
+		{"toml publishDate and lastmod", "+++\npublishDate = 2022-01-07\nlastmod = 2022-01-09\n+++\n", nil,
+			Meta{Date: date("2022-01-07T00:00:00Z"), Updated: date("2022-01-09T00:00:00Z")}},
+		{"toml updated", "+++\nupdated = 2022-01-09\n+++\n", nil, Meta{Updated: date("2022-01-09T00:00:00Z")}},
+		{"toml draft", "+++\ndraft = true\n+++\n", nil, Meta{Draft: true}},
+		{"toml published false", "+++\npublished = false\n+++\n", nil, Meta{Draft: true}},
+		{"toml tags list", "+++\ntags = [\"go\", \" web \", \"Go\"]\n+++\n", nil, Meta{Tags: []string{"go", "web"}}},
+		{"toml tags string", "+++\ntags = \"a b\"\n+++\n", nil, Meta{Tags: []string{"a", "b"}}},
+		{"toml zola taxonomies", "+++\ntitle = \"Z\"\n[taxonomies]\ntags = [\"rust\", \"web\"]\ncategories = [\"x\"]\n+++\n", nil,
+			Meta{Title: "Z", Tags: []string{"rust", "web"}}},
+		{"toml dotted taxonomies.tags", "+++\ntaxonomies.tags = [\"a\", \"b\"]\ntitle = \"x\"\n+++\n", nil, Meta{Title: "x", Tags: []string{"a", "b"}}},
+		{"toml inline taxonomies", "+++\ntaxonomies = { tags = [\"a\"] }\n+++\n", nil, Meta{Tags: []string{"a"}}},
+		{"toml description, authors, lang, slug, aliases, id",
+			"+++\ndescription = \"D\"\nauthors = [\"Ann\"]\nlang = \"de\"\nslug = \"s\"\naliases = [\"/x\"]\nid = \"i\"\n+++\n", nil,
+			Meta{Summary: "D", Authors: []string{"Ann"}, Lang: "de", Slug: "s", Aliases: []string{"/x"}, ID: "i"}},
+		{"toml unknown keys and tables ignored", "+++\nweight = 1\n[extra]\ntitle = \"not me\"\n[[menu]]\nname = \"m\"\n+++\n", nil, Meta{}},
+		{"toml empty block", "+++\n+++\n", nil, Meta{}},
+
+		// Shape
+		{"bom before yaml", "\ufeff---\ntitle: B\n---\n", nil, Meta{Title: "B"}},
+		{"crlf yaml", "---\r\ntitle: C\r\ntags: [a, b]\r\n---\r\nbody\r\n", nil, Meta{Title: "C", Tags: []string{"a", "b"}}},
+		{"crlf toml", "+++\r\ntitle = \"C\"\r\n+++\r\n", nil, Meta{Title: "C"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Parse("a.md", []byte(tt.src), tt.loc)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if got, want := metaString(doc.Meta), metaString(tt.want); got != want {
+				t.Errorf("meta\n got %s\nwant %s", got, want)
+			}
+			if len(doc.Warnings) != 0 {
+				t.Errorf("unexpected warnings %v", doc.Warnings)
+			}
+		})
+	}
+}
+
+func TestParseShape(t *testing.T) {
+	tests := []struct {
+		name     string
+		src      string
+		format   Format
+		body     string
+		bodyLine int
+		warnLine int // 0: no warning
+	}{
+		{"none", "hello\n", None, "hello\n", 1, 0},
+		{"yaml", "---\ntitle: a\n---\nhello\n", YAML, "hello\n", 4, 0},
+		{"toml", "+++\ntitle = 'a'\n+++\n\nhello\n", TOML, "\nhello\n", 4, 0},
+		{"bom stripped from body without front matter", "\ufeffhello", None, "hello", 1, 0},
+		{"bom and front matter", "\ufeff---\na: 1\n---\nx", YAML, "x", 4, 0},
+		{"crlf body kept as is", "---\r\na: 1\r\n---\r\nx\r\ny", YAML, "x\r\ny", 4, 0},
+		{"unclosed yaml is body plus warning", "---\ntitle: a\n\nhello\n", None, "---\ntitle: a\n\nhello\n", 1, 1},
+		{"unclosed toml is body plus warning", "+++\ntitle = 1\n", None, "+++\ntitle = 1\n", 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Parse("a.md", []byte(tt.src), nil)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if doc.Format != tt.format || string(doc.Body) != tt.body || doc.BodyLine != tt.bodyLine {
+				t.Errorf("got format %v body %q line %d; want %v %q %d",
+					doc.Format, doc.Body, doc.BodyLine, tt.format, tt.body, tt.bodyLine)
+			}
+			if tt.warnLine == 0 {
+				if len(doc.Warnings) != 0 {
+					t.Errorf("unexpected warnings %v", doc.Warnings)
+				}
+				return
+			}
+			if len(doc.Warnings) != 1 {
+				t.Fatalf("warnings = %v, want one", doc.Warnings)
+			}
+			var fe *Error
+			if !errors.As(doc.Warnings[0], &fe) || fe.Line != tt.warnLine || fe.File != "a.md" {
+				t.Errorf("warning %#v, want *Error on a.md line %d", doc.Warnings[0], tt.warnLine)
+			}
+			if !strings.Contains(doc.Warnings[0].Error(), "never closed") {
+				t.Errorf("warning %q does not say the block is unclosed", doc.Warnings[0])
+			}
+		})
+	}
+}
+
+// problem is an expected *Error: its line and key, and a piece of its text.
+type problem struct {
+	line int
+	key  string
+	text string
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		src      string
+		problems []problem
+		want     Meta // fields that still decode
+		body     string
+	}{
+		{"yaml unclosed bracket: line where it opens",
+			"---\ntitle: a\ntags: [a, b\ndate: 2022-01-07\n---\nbody\n",
+			[]problem{{3, "", "invalid YAML"}}, Meta{}, "body\n"},
+		{"yaml bad indentation",
+			"---\ntitle: a\n  date: 2022\n---\nbody\n",
+			[]problem{{3, "", "invalid YAML"}}, Meta{}, "body\n"},
+		{"yaml nested key badly indented",
+			"---\na: 1\nb:\n  c: 1\n d: 2\n---\nbody\n",
+			[]problem{{5, "", "did not find expected key"}}, Meta{}, "body\n"},
+		{"yaml unterminated quote",
+			"---\na: 1\nb: 2\ntitle: \"unterminated\n---\nbody\n",
+			[]problem{{4, "", "unexpected end of stream"}}, Meta{}, "body\n"},
+		{"yaml list item after mapping",
+			"---\na: 1\nb: 2\n- c\n---\nbody\n",
+			[]problem{{4, "", "invalid YAML: did not find expected key"}}, Meta{}, "body\n"},
+		{"yaml message has no relative line",
+			"---\ntitle: a\n  date: 2022\n---\nbody\n",
+			[]problem{{3, "", "invalid YAML: mapping values are not allowed"}}, Meta{}, "body\n"},
+		{"yaml not a mapping",
+			"---\n- a\n- b\n---\nbody\n",
+			[]problem{{2, "", "key: value"}}, Meta{}, "body\n"},
+		{"toml syntax error has absolute line",
+			"+++\ntitle = \"a\"\n\ndate = \n+++\nbody\n",
+			[]problem{{4, "date", "invalid TOML: expected value"}}, Meta{}, "body\n"},
+		{"toml unclosed table header",
+			"+++\na = 1\n[b\nc = 3\n+++\nbody\n",
+			[]problem{{3, "", "invalid TOML: expected '.' or ']'"}}, Meta{}, "body\n"},
+		{"toml duplicate key",
+			"+++\ntitle = \"a\"\ntitle = \"b\"\n+++\nbody\n",
+			[]problem{{3, "title", "already been defined"}}, Meta{}, "body\n"},
+		{"title is a list",
+			"---\ndate: 2022-01-07\ntitle: [a, b]\n---\nbody\n",
+			[]problem{{3, "title", "want a string, got a list"}}, Meta{Date: date("2022-01-07T00:00:00Z")}, "body\n"},
+		{"title is a block list: line of the key",
+			"---\ntitle:\n  - a\n  - b\n---\nbody\n",
+			[]problem{{2, "title", "want a string"}}, Meta{}, "body\n"},
+		{"date is a word",
+			"---\ntitle: T\ndate: yesterday\n---\nbody\n",
+			[]problem{{3, "date", `"yesterday"`}}, Meta{Title: "T"}, "body\n"},
+		{"draft maybe",
+			"---\ndraft: maybe\ntitle: T\n---\nbody\n",
+			[]problem{{2, "draft", `want true or false, got "maybe"`}}, Meta{Title: "T"}, "body\n"},
+		{"draft is a list",
+			"---\ndraft: [true]\n---\nbody\n",
+			[]problem{{2, "draft", "got a list"}}, Meta{}, "body\n"},
+		{"tag item is a table",
+			"---\ntags:\n  - go\n  - {a: b}\n  - web\n---\nbody\n",
+			[]problem{{4, "tags", "each item must be a string"}}, Meta{Tags: []string{"go", "web"}}, "body\n"},
+		{"tags is a table",
+			"---\ntags: {a: b}\n---\nbody\n",
+			[]problem{{2, "tags", "want a list or a string"}}, Meta{}, "body\n"},
+		{"taxonomies is a list",
+			"---\ntaxonomies: [a]\n---\nbody\n",
+			[]problem{{2, "taxonomies", "want a table"}}, Meta{}, "body\n"},
+		{"bad lang",
+			"---\nlang: not a language\n---\nbody\n",
+			[]problem{{2, "lang", "BCP 47"}}, Meta{}, "body\n"},
+		{"author table without name",
+			"---\nauthor: {email: a@b}\n---\nbody\n",
+			[]problem{{2, "author", "needs a name"}}, Meta{}, "body\n"},
+		{"duplicate key with other case",
+			"---\ntitle: a\nTitle: b\n---\nbody\n",
+			[]problem{{3, "Title", "line 2"}}, Meta{Title: "a"}, "body\n"},
+		{"toml title is a table",
+			"+++\ndate = 2022-01-07\n[title]\nx = 1\n+++\nbody\n",
+			[]problem{{3, "title", "got a table"}}, Meta{Date: date("2022-01-07T00:00:00Z")}, "body\n"},
+		{"toml draft is a string",
+			"+++\ntitle = \"T\"\ndraft = \"maybe\"\n+++\nbody\n",
+			[]problem{{3, "draft", `"maybe"`}}, Meta{Title: "T"}, "body\n"},
+		{"toml date is a number",
+			"+++\ndate = 20220107\n+++\nbody\n",
+			[]problem{{2, "date", "got a number"}}, Meta{}, "body\n"},
+		{"toml local time without date",
+			"+++\ndate = 10:00:00\n+++\nbody\n",
+			[]problem{{2, "date", "without a date"}}, Meta{}, "body\n"},
+		{"toml zola tags wrong type",
+			"+++\n[taxonomies]\ntags = 3.5\n+++\nbody\n",
+			nil, Meta{Tags: []string{"3.5"}}, "body\n"},
+		{"toml zola tag item a table",
+			"+++\n[taxonomies]\n\ntags = [\"a\", {x = 1}]\n+++\nbody\n",
+			[]problem{{4, "taxonomies.tags", "each item must be a string"}}, Meta{Tags: []string{"a"}}, "body\n"},
+		{"all problems at once, every good field kept",
+			"---\ntitle: [a]\ndate: yesterday\ndraft: maybe\ntags: [go]\nlastmod: never\nsummary: fine\nlang: \"x y\"\n---\nbody\n",
+			[]problem{{2, "title", "want a string"}, {3, "date", "yesterday"}, {4, "draft", "maybe"},
+				{6, "lastmod", "never"}, {8, "lang", "BCP 47"}},
+			Meta{Tags: []string{"go"}, Summary: "fine"}, "body\n"},
+		{"all problems at once in toml",
+			"+++\ntitle = [1]\ndate = \"yesterday\"\ndraft = 3\nsummary = \"ok\"\n+++\nbody\n",
+			[]problem{{2, "title", "want a string"}, {3, "date", "yesterday"}, {4, "draft", "got a number"}},
+			Meta{Summary: "ok"}, "body\n"},
+		{"crlf and bom keep line numbers",
+			"\ufeff---\r\ntitle: T\r\ndate: nope\r\n---\r\nbody\r\n",
+			[]problem{{3, "date", "nope"}}, Meta{Title: "T"}, "body\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Parse("posts/x.md", []byte(tt.src), nil)
+			if doc == nil {
+				t.Fatal("Parse returned a nil Document")
+			}
+			if string(doc.Body) != tt.body {
+				t.Errorf("body = %q, want %q", doc.Body, tt.body)
+			}
+			if got, want := metaString(doc.Meta), metaString(tt.want); got != want {
+				t.Errorf("meta\n got %s\nwant %s", got, want)
+			}
+			var got []*Error
+			if err != nil {
+				joined, ok := err.(interface{ Unwrap() []error })
+				if !ok {
+					t.Fatalf("error %T is not an errors.Join", err)
+				}
+				for _, e := range joined.Unwrap() {
+					var fe *Error
+					if !errors.As(e, &fe) {
+						t.Fatalf("error %v is not a *Error", e)
+					}
+					got = append(got, fe)
+				}
+			}
+			if len(got) != len(tt.problems) {
+				t.Fatalf("got %d problems %v, want %d", len(got), err, len(tt.problems))
+			}
+			for i, p := range tt.problems {
+				g := got[i]
+				if g.Line != p.line || g.Key != p.key || g.File != "posts/x.md" || !strings.Contains(g.Error(), p.text) {
+					t.Errorf("problem %d = %q (line %d key %q), want line %d key %q containing %q",
+						i, g.Error(), g.Line, g.Key, p.line, p.key, p.text)
+				}
+				if strings.Contains(g.Error(), "yaml: line") || strings.Contains(g.Error(), "toml: line") {
+					t.Errorf("problem %q repeats the library's block-relative line", g.Error())
+				}
+				if prefix := fmt.Sprintf("posts/x.md:%d: ", p.line); !strings.HasPrefix(g.Error(), prefix) {
+					t.Errorf("problem %q does not start with %q", g.Error(), prefix)
+				}
+			}
+		})
+	}
+}
+
+func TestErrorString(t *testing.T) {
+	cause := errors.New("cause")
+	tests := []struct {
+		name string
+		err  *Error
+		want string
+	}{
+		{"all parts", &Error{File: "a.md", Line: 3, Key: "date", Msg: "bad", Err: cause}, "a.md:3: date: bad: cause"},
+		{"no line", &Error{File: "a.md", Msg: "bad"}, "a.md: bad"},
+		{"no file", &Error{Line: 2, Msg: "bad"}, "2: bad"},
+		{"only cause", &Error{File: "a.md", Line: 1, Key: "k", Err: cause}, "a.md:1: k: cause"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+			if tt.err.Err != nil && !errors.Is(tt.err, cause) {
+				t.Error("Unwrap does not expose the cause")
+			}
+		})
+	}
+}
+
+func TestParseDoesNotAliasMetaAcrossCalls(t *testing.T) {
+	src := []byte("---\ntags: [a]\n---\n")
+	d1, _ := Parse("a.md", src, nil)
+	d2, _ := Parse("a.md", src, nil)
+	d1.Meta.Tags[0] = "changed"
+	if !reflect.DeepEqual(d2.Meta.Tags, []string{"a"}) {
+		t.Errorf("second parse sees %q", d2.Meta.Tags)
+	}
+}
