@@ -1,0 +1,301 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// siteFile is where the test config pretends to live.
+var siteFile = filepath.Join(string(filepath.Separator), "srv", "site", "config.toml")
+
+func mustParse(t *testing.T, src string) *Config {
+	t.Helper()
+	c, err := Parse([]byte(src), siteFile)
+	if err != nil {
+		t.Fatalf("Parse:\n%v", err)
+	}
+	return c
+}
+
+func TestDefaults(t *testing.T) {
+	c := mustParse(t, "")
+	want := &Config{
+		File:     siteFile,
+		Title:    "Broadside",
+		Hostname: "localhost",
+		Capsule:  filepath.Join(filepath.Dir(siteFile), "capsule"),
+		Lang:     "en",
+		Timezone: time.UTC,
+		Gemini:   Gemini{Listen: ":1965", Port: 1965, Certs: filepath.Join(filepath.Dir(siteFile), "certs")},
+		Gopher:   Gopher{Listen: ":7070", Port: 7070},
+		Log:      Log{ClientAddr: true, Level: "info"},
+		Render:   Render{Links: "block", DeepHeadings: "h3", Emphasis: "strip"},
+		Feed:     Feed{Entries: 20},
+		Index:    Index{Recent: 30},
+		Favicon:  "📰",
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("defaults\n got %+v\nwant %+v", c, want)
+	}
+}
+
+func TestDefaultsWithoutFile(t *testing.T) {
+	c, err := Parse(nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.File != "" || c.Capsule != filepath.Join(wd, "capsule") || c.Gemini.Certs != filepath.Join(wd, "certs") {
+		t.Errorf("got file %q capsule %q certs %q, want none and paths under %s", c.File, c.Capsule, c.Gemini.Certs, wd)
+	}
+}
+
+// TestExampleIsDefaults keeps Example, the documentation of every key, in
+// step with the code: it must parse, and to exactly the defaults.
+func TestExampleIsDefaults(t *testing.T) {
+	ex := mustParse(t, Example)
+	def := mustParse(t, "")
+	if !reflect.DeepEqual(ex, def) {
+		t.Errorf("Example differs from the defaults\nexample %+v\ndefault %+v", ex, def)
+	}
+	for _, key := range []string{"title", "hostname", "capsule", "lang", "author", "timezone", "removed",
+		"robots", "favicon", "[gemini]", "listen", "port", "certs", "[gopher]", "[log]", "client_addr",
+		"level", "[render]", "links", "deep_headings", "emphasis", "[feed]", "entries", "[index]", "recent"} {
+		if !strings.Contains(Example, key) {
+			t.Errorf("Example does not document %s", key)
+		}
+	}
+}
+
+func TestValid(t *testing.T) {
+	dir := filepath.Dir(siteFile)
+	tests := []struct {
+		name  string
+		src   string
+		check func(c *Config) bool
+	}{
+		{"title trimmed", `title = "  My site "`, func(c *Config) bool { return c.Title == "My site" }},
+		{"hostname lower-cased", `hostname = "Example.ORG"`, func(c *Config) bool { return c.Hostname == "example.org" }},
+		{"hostname ipv4", `hostname = "192.0.2.1"`, func(c *Config) bool { return c.Hostname == "192.0.2.1" }},
+		{"hostname ipv6", `hostname = "2001:db8::1"`, func(c *Config) bool { return c.Hostname == "2001:db8::1" }},
+		{"hostname punycode", `hostname = "xn--caf-dma.example"`, func(c *Config) bool { return c.Hostname == "xn--caf-dma.example" }},
+		{"relative capsule resolves against the file's folder", `capsule = "../content/posts"`,
+			func(c *Config) bool { return c.Capsule == filepath.Join(dir, "..", "content", "posts") }},
+		{"absolute capsule kept", `capsule = "/var/capsule/"`, func(c *Config) bool { return c.Capsule == "/var/capsule" }},
+		{"relative certs resolve", "[gemini]\ncerts = \"tls\"", func(c *Config) bool { return c.Gemini.Certs == filepath.Join(dir, "tls") }},
+		{"lang canonicalised", `lang = "pt-br"`, func(c *Config) bool { return c.Lang == "pt-BR" }},
+		{"author", `author = "Ann Example"`, func(c *Config) bool { return c.Author == "Ann Example" }},
+		{"timezone", `timezone = "Europe/Paris"`, func(c *Config) bool { return c.Timezone.String() == "Europe/Paris" }},
+		{"empty timezone is utc", `timezone = ""`, func(c *Config) bool { return c.Timezone == time.UTC }},
+		{"removed", `removed = ["/a.gmi", "/old/"]`, func(c *Config) bool { return reflect.DeepEqual(c.Removed, []string{"/a.gmi", "/old/"}) }},
+		{"robots", `robots = "User-agent: *\nDisallow: /x\n"`, func(c *Config) bool { return strings.HasPrefix(c.Robots, "User-agent") }},
+		{"favicon zwj family", `favicon = "👨‍👩‍👧"`, func(c *Config) bool { return c.Favicon == "👨‍👩‍👧" }},
+		{"gemini port defaults to listen port", "[gemini]\nlisten = \"127.0.0.1:11965\"",
+			func(c *Config) bool { return c.Gemini.Listen == "127.0.0.1:11965" && c.Gemini.Port == 11965 }},
+		{"gemini listen port 0 for tests", "[gemini]\nlisten = \"127.0.0.1:0\"", func(c *Config) bool { return c.Gemini.Port == 0 }},
+		{"gemini public port differs", "[gemini]\nlisten = \":11965\"\nport = 1965", func(c *Config) bool { return c.Gemini.Port == 1965 }},
+		{"gemini ipv6 listen", "[gemini]\nlisten = \"[::1]:1965\"", func(c *Config) bool { return c.Gemini.Port == 1965 }},
+		{"gemini listen host name", "[gemini]\nlisten = \"localhost:1965\"", func(c *Config) bool { return c.Gemini.Listen == "localhost:1965" }},
+		{"gopher disabled", "[gopher]\nlisten = \"\"", func(c *Config) bool { return !c.Gopher.Enabled() && c.Gopher.Port == 0 }},
+		{"gopher public port behind nat", "[gopher]\nlisten = \":7000\"\nport = 70", func(c *Config) bool { return c.Gopher.Port == 70 }},
+		{"gopher port defaults to listen port", "[gopher]\nlisten = \":70\"", func(c *Config) bool { return c.Gopher.Enabled() && c.Gopher.Port == 70 }},
+		{"both on port 0", "[gemini]\nlisten = \":0\"\n[gopher]\nlisten = \":0\"", func(c *Config) bool { return c.Gopher.Port == 0 }},
+		{"same port, different hosts", "[gemini]\nlisten = \"127.0.0.1:1965\"\n[gopher]\nlisten = \"127.0.0.2:1965\"", func(c *Config) bool { return c.Gopher.Listen == "127.0.0.2:1965" && c.Gopher.Port == 1965 }},
+		{"log", "[log]\nclient_addr = false\nlevel = \"debug\"",
+			func(c *Config) bool {
+				return !c.Log.ClientAddr && c.Log.Level == "debug" && c.Log.SlogLevel().String() == "DEBUG"
+			}},
+		{"render", "[render]\nlinks = \"numbered\"\ndeep_headings = \"text\"\nemphasis = \"keep\"",
+			func(c *Config) bool {
+				return c.Render == Render{Links: "numbered", DeepHeadings: "text", Emphasis: "keep"}
+			}},
+		{"feed and index bounds", "[feed]\nentries = 1000\n[index]\nrecent = 1", func(c *Config) bool { return c.Feed.Entries == 1000 && c.Index.Recent == 1 }},
+		{"dotted keys", "title = \"T\"\nrender.links = \"end\"", func(c *Config) bool { return c.Render.Links == "end" }},
+		{"inline tables", `gemini = { listen = ":2000" }`, func(c *Config) bool { return c.Gemini.Port == 2000 }},
+		{"crlf file", "title = \"T\"\r\n[feed]\r\nentries = 5\r\n", func(c *Config) bool { return c.Title == "T" && c.Feed.Entries == 5 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := mustParse(t, tt.src)
+			if !tt.check(c) {
+				t.Errorf("unexpected config %+v", c)
+			}
+		})
+	}
+}
+
+// problem is an expected *Error.
+type problem struct {
+	key  string
+	line int
+	text string
+}
+
+// problems unpacks a Parse error into its *Error values.
+func problems(t *testing.T, err error) []*Error {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	var out []*Error
+	for _, e := range list {
+		var ce *Error
+		if !errors.As(e, &ce) {
+			t.Fatalf("%v is not a *Error", e)
+		}
+		out = append(out, ce)
+	}
+	return out
+}
+
+func TestInvalid(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []problem
+	}{
+		// hostname
+		{"hostname with scheme", `hostname = "gemini://example.org"`, []problem{{"hostname", 1, "without a scheme"}}},
+		{"hostname with port", `hostname = "example.org:1965"`, []problem{{"hostname", 1, "without a port"}}},
+		{"hostname with path", `hostname = "example.org/blog"`, []problem{{"hostname", 1, "without a path"}}},
+		{"hostname with space", `hostname = "example org"`, []problem{{"hostname", 1, "not allowed"}}},
+		{"hostname empty", `hostname = ""`, []problem{{"hostname", 1, "must not be empty"}}},
+		{"hostname bracketed ipv6", `hostname = "[::1]"`, []problem{{"hostname", 1, "without brackets"}}},
+		{"hostname double dot", `hostname = "a..b"`, []problem{{"hostname", 1, "empty label"}}},
+		{"hostname trailing dot", `hostname = "example.org."`, []problem{{"hostname", 1, "empty label"}}},
+		{"hostname hyphen edge", `hostname = "-a.org"`, []problem{{"hostname", 1, "hyphen"}}},
+		{"hostname underscore", `hostname = "a_b.org"`, []problem{{"hostname", 1, "not allowed"}}},
+		{"hostname unicode", `hostname = "café.example"`, []problem{{"hostname", 1, "punycode"}}},
+		{"hostname long label", `hostname = "` + strings.Repeat("a", 64) + `.org"`, []problem{{"hostname", 1, "63"}}},
+		{"hostname too long", `hostname = "` + strings.Repeat("a.", 127) + `ab"`, []problem{{"hostname", 1, "253"}}},
+		// title, author
+		{"title empty", `title = " "`, []problem{{"title", 1, "must not be empty"}}},
+		{"title two lines", `title = "a\nb"`, []problem{{"title", 1, "one line"}}},
+		{"author two lines", `author = "a\nb"`, []problem{{"author", 1, "one line"}}},
+		// paths
+		{"capsule empty", `capsule = ""`, []problem{{"capsule", 1, "must not be empty"}}},
+		{"certs empty", "[gemini]\ncerts = \"\"", []problem{{"gemini.certs", 2, "must not be empty"}}},
+		// lang, timezone
+		{"bad lang", `lang = "english please"`, []problem{{"lang", 1, "BCP 47"}}},
+		{"empty lang", `lang = ""`, []problem{{"lang", 1, "BCP 47"}}},
+		{"bad timezone", `timezone = "Mars/Olympus"`, []problem{{"timezone", 1, "IANA"}}},
+		// removed, favicon
+		{"removed path without slash", `removed = ["/ok", "old.gmi"]`, []problem{{"removed", 1, `"old.gmi" must start with /`}}},
+		{"removed path with space", `removed = ["/a b"]`, []problem{{"removed", 1, "white space"}}},
+		{"favicon empty", `favicon = ""`, []problem{{"favicon", 1, "must not be empty"}}},
+		{"favicon with space", `favicon = "📰 "`, []problem{{"favicon", 1, "white space"}}},
+		{"favicon a sentence", `favicon = "my lovely site"`, []problem{{"favicon", 1, "one emoji"}}},
+		// listen and ports
+		{"gemini listen without port", "[gemini]\nlisten = \"localhost\"", []problem{{"gemini.listen", 2, "host:port"}}},
+		{"gemini listen empty", "[gemini]\nlisten = \"\"", []problem{{"gemini.listen", 2, "host:port"}}},
+		{"gemini listen port out of range", "[gemini]\nlisten = \":70000\"", []problem{{"gemini.listen", 2, "0..65535"}}},
+		{"gemini listen named port", "[gemini]\nlisten = \":gemini\"", []problem{{"gemini.listen", 2, "0..65535"}}},
+		{"gemini listen negative port", "[gemini]\nlisten = \":-1\"", []problem{{"gemini.listen", 2, "0..65535"}}},
+		{"gemini listen bad host", "[gemini]\nlisten = \"a b:1965\"", []problem{{"gemini.listen", 2, "bad host"}}},
+		{"gemini port too big", "[gemini]\nport = 65536", []problem{{"gemini.port", 2, "out of range"}}},
+		{"gemini port negative", "\n[gemini]\nport = -1", []problem{{"gemini.port", 3, "out of range"}}},
+		{"gopher listen bad", "[gopher]\nlisten = \"7070\"", []problem{{"gopher.listen", 2, "host:port"}}},
+		{"gopher port too big", "[gopher]\nport = 100000", []problem{{"gopher.port", 2, "out of range"}}},
+		{"gopher on gemini's address", "[gemini]\nlisten = \":1965\"\n[gopher]\nlisten = \"127.0.0.1:1965\"",
+			[]problem{{"gopher.listen", 4, "also gemini.listen"}}},
+		// enumerations and ranges
+		{"bad log level", "[log]\nlevel = \"verbose\"", []problem{{"log.level", 2, "debug, info, warn, error"}}},
+		{"bad links mode", "[render]\nlinks = \"inline\"", []problem{{"render.links", 2, "block, end, numbered, off"}}},
+		{"bad deep headings", "[render]\ndeep_headings = \"h4\"", []problem{{"render.deep_headings", 2, "h3, text"}}},
+		{"bad value in a dotted key", "title = \"T\"\nrender.links = \"x\"", []problem{{"render.links", 2, "want one of"}}},
+		{"bad emphasis", "[render]\nemphasis = \"bold\"", []problem{{"render.emphasis", 2, "strip, keep"}}},
+		{"feed entries zero", "[feed]\nentries = 0", []problem{{"feed.entries", 2, "1..1000"}}},
+		{"feed entries too many", "[feed]\nentries = 1001", []problem{{"feed.entries", 2, "1..1000"}}},
+		{"index recent zero", "[index]\nrecent = 0", []problem{{"index.recent", 2, "1..10000"}}},
+		{"index recent too many", "[index]\nrecent = 10001", []problem{{"index.recent", 2, "1..10000"}}},
+		// unknown keys
+		{"unknown top-level key", "title = \"a\"\ntitel = \"b\"", []problem{{"titel", 2, "unknown key"}}},
+		{"unknown key in a table", "[gemini]\nlisten = \":1965\"\nlisten_addr = \":1\"", []problem{{"gemini.listen_addr", 3, "unknown key"}}},
+		{"unknown table reported once", "[http]\nlisten = \":80\"\nroot = \"/\"", []problem{{"http", 1, "unknown key"}}},
+		{"unknown dotted key", "render.colour = \"red\"", []problem{{"render.colour", 1, "unknown key"}}},
+		{"key in wrong case", "Title = \"a\"", []problem{{"Title", 1, "lower case"}}},
+		{"table in wrong case", "[Gemini]\nlisten = \":1\"", []problem{{"Gemini", 1, "lower case"}}},
+		// wrong types
+		{"title is a number", "title = 5", []problem{{"title", 1, "want a string, got an integer"}}},
+		{"port is a string", "[gemini]\nport = \"1965\"", []problem{{"gemini.port", 2, "want an integer, got a string"}}},
+		{"client_addr is a string", "[log]\nclient_addr = \"yes\"", []problem{{"log.client_addr", 2, "want true or false, got a string"}}},
+		{"removed is a string", `removed = "/a"`, []problem{{"removed", 1, "want a list of strings, got a string"}}},
+		{"removed holds numbers", `removed = [1, 2]`, []problem{{"removed", 1, "want a list of strings"}}},
+		{"entries is a float", "[feed]\nentries = 2.5", []problem{{"feed.entries", 2, "want an integer, got a number with a fraction"}}},
+		{"gemini is a string", `gemini = ":1965"`, []problem{{"gemini", 1, "want a table, got a string"}}},
+		{"gemini is an array of tables", "[[gemini]]\nlisten = \":1\"", []problem{{"gemini", 1, "want a table, got an array of tables"}}},
+		{"timezone is a date", "timezone = 2022-01-01", []problem{{"timezone", 1, "got a date"}}},
+		// syntax
+		{"syntax error names the line", "title = \"a\"\n\nhostname = \n", []problem{{"hostname", 3, "syntax error"}}},
+		{"unclosed table header", "title = \"a\"\n[gemini\n", []problem{{"", 2, "syntax error"}}},
+		{"duplicate key", "title = \"a\"\ntitle = \"b\"\n", []problem{{"title", 2, "already been defined"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte(tt.src), siteFile)
+			if err == nil {
+				t.Fatalf("Parse succeeded: %+v", c)
+			}
+			if c != nil {
+				t.Errorf("Parse returned a config with an error")
+			}
+			got := problems(t, err)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d problems, want %d:\n%v", len(got), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				g := got[i]
+				if g.Key != w.key || g.Line != w.line || g.File != siteFile || !strings.Contains(g.Error(), w.text) {
+					t.Errorf("problem %q (key %q line %d), want key %q line %d containing %q",
+						g.Error(), g.Key, g.Line, w.key, w.line, w.text)
+				}
+				if w.key != "" && !strings.Contains(g.Error(), w.key) {
+					t.Errorf("problem %q does not name its key %q", g.Error(), w.key)
+				}
+			}
+		})
+	}
+}
+
+func TestAllProblemsAtOnce(t *testing.T) {
+	src := `title = 5
+hostname = "gemini://x"
+lang = "??"
+colour = "red"
+
+[gemini]
+listen = "nope"
+port = "1965"
+
+[render]
+links = "inline"
+fonts = "serif"
+
+[feed]
+entries = 0
+`
+	_, err := Parse([]byte(src), siteFile)
+	got := problems(t, err)
+	want := []string{"title", "hostname", "lang", "colour", "gemini.listen", "gemini.port", "render.links", "render.fonts", "feed.entries"}
+	var keys []string
+	for _, g := range got {
+		keys = append(keys, g.Key)
+	}
+	if strings.Join(keys, " ") != strings.Join(want, " ") {
+		t.Errorf("got problems for %q, want %q:\n%v", keys, want, err)
+	}
+}

@@ -1,0 +1,88 @@
+package config
+
+// Example is a complete, commented config.toml. Every value in it is the
+// default, so it parses to the same Config as an empty file (a test checks
+// this). Ship it as config.toml and edit what differs.
+const Example = `# Broadside configuration. Every key is optional: the value shown is the
+# default. Unknown keys are errors, so a typo is reported, not ignored.
+# Relative paths resolve against the folder of this file.
+
+# Site title: the heading of the index page and the title of the feeds.
+title = "Broadside"
+
+# Public host name, as readers type it: a DNS name or an IP address, without
+# scheme, port or path. Used in the self-signed certificate, in absolute URLs
+# (feeds) and to refuse requests for other hosts (status 53).
+hostname = "localhost"
+
+# Folder of Markdown articles, pages and static files.
+capsule = "capsule"
+
+# Default language of the content (BCP 47: en, fr, pt-BR), sent as
+# "text/gemini; lang=...". An article's own front-matter lang overrides it.
+lang = "en"
+
+# Default author for the Atom feeds, when an article names none.
+author = ""
+
+# Zone for dates written without one, in front matter ("2022-01-07") and
+# file names: an IANA name such as "Europe/Paris". Empty means UTC.
+timezone = "UTC"
+
+# Paths that are gone for good: they answer "52 Gone" (Gemini) instead of
+# "51 Not found". Each starts with "/". Example: ["/posts/retracted.gmi"]
+removed = []
+
+# Body of /robots.txt when the capsule has no robots.txt of its own.
+# Empty means the built-in default.
+robots = ""
+
+# One emoji served as /favicon.txt (the Gemini favicon convention).
+favicon = "📰"
+
+[gemini]
+# Address to listen on, host:port. ":1965" is every interface.
+listen = ":1965"
+# Public port written in URLs and expected in requests; set it when a proxy
+# or NAT maps another port to this one. Default: the listen port.
+# port = 1965
+# Folder for the TLS certificate and key. Created (0700) with a self-signed
+# certificate for hostname on first start; keys are written 0600.
+certs = "certs"
+
+[gopher]
+# Address to listen on, host:port. An empty string disables Gopher.
+listen = ":7070"
+# Public port written into menus (may differ behind NAT). Default: the
+# listen port.
+# port = 7070
+
+[log]
+# Log the client address of each request. Set false for privacy.
+client_addr = true
+# Least severe level logged: "debug", "info", "warn" or "error".
+level = "info"
+
+[render]
+# Where link lines go in converted Markdown:
+#   "block"    after the paragraph, list, quote or table that holds them
+#   "end"      all together at the end of the document
+#   "numbered" at the end, with [n] markers in the text
+#   "off"      no link lines (the link text stays)
+links = "block"
+# Headings deeper than ### (h4-h6): "h3" makes them ### headings, "text"
+# makes them plain text lines.
+deep_headings = "h3"
+# Emphasis, strong, code span and strikethrough markers: "strip" removes
+# them, "keep" leaves *stars*, _underscores_, ` + "`backticks`" + ` and ~~tildes~~.
+emphasis = "strip"
+
+[feed]
+# Entries in each Atom feed (site and per tag), newest first: 1 to 1000.
+entries = 20
+
+[index]
+# Articles listed on the home page, newest first: 1 to 10000. Tag pages
+# list all their articles.
+recent = 30
+`

@@ -1,0 +1,61 @@
+package config
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// positions finds the line of any key. BurntSushi/toml keeps key positions
+// private and reveals them only in a ParseError, so line decodes the key
+// into a probe whose UnmarshalTOML fails on purpose and reads the position
+// off the error. It uses its own decode of the file, so probing never
+// changes what the real decode reports as undecoded.
+type positions struct {
+	md  toml.MetaData
+	top map[string]toml.Primitive
+}
+
+func newPositions(data []byte) positions {
+	var p positions
+	md, err := toml.Decode(string(data), &p.top)
+	if err != nil {
+		return positions{}
+	}
+	p.md = md
+	return p
+}
+
+// errProbe is what probe always returns.
+var errProbe = errors.New("probe")
+
+// probe is a toml.Unmarshaler that refuses every value.
+type probe struct{}
+
+// UnmarshalTOML implements toml.Unmarshaler.
+func (probe) UnmarshalTOML(any) error { return errProbe }
+
+// line returns the line of a dotted key, or 0 if it cannot be found.
+func (p positions) line(key string) int {
+	path := strings.Split(key, ".")
+	prim, ok := p.top[path[0]]
+	for _, k := range path[1:] {
+		if !ok {
+			return 0
+		}
+		var sub map[string]toml.Primitive
+		if err := p.md.PrimitiveDecode(prim, &sub); err != nil {
+			return 0
+		}
+		prim, ok = sub[k]
+	}
+	if !ok {
+		return 0
+	}
+	var pe toml.ParseError
+	if err := p.md.PrimitiveDecode(prim, &probe{}); errors.As(err, &pe) {
+		return pe.Position.Line
+	}
+	return 0
+}
