@@ -92,6 +92,10 @@ type Render struct {
 // Feed configures the Atom feeds.
 type Feed struct {
 	Entries int // entries per feed, 1..1000
+	// IDAuthority is the host name in the tag: URIs that identify entries.
+	// It defaults to Hostname; set it to the first host name when the
+	// capsule moves, so readers' feed readers see no entry as new.
+	IDAuthority string
 }
 
 // Index configures the home page.

@@ -35,7 +35,7 @@ func TestDefaults(t *testing.T) {
 		Gopher:   Gopher{Listen: ":7070", Port: 7070},
 		Log:      Log{ClientAddr: true, Level: "info"},
 		Render:   Render{Links: "block", DeepHeadings: "h3", Emphasis: "strip"},
-		Feed:     Feed{Entries: 20},
+		Feed:     Feed{Entries: 20, IDAuthority: "localhost"},
 		Index:    Index{Recent: 30},
 		Favicon:  "📰",
 	}
@@ -220,6 +220,7 @@ func TestInvalid(t *testing.T) {
 		{"bad emphasis", "[render]\nemphasis = \"bold\"", []problem{{"render.emphasis", 2, "strip, keep"}}},
 		{"feed entries zero", "[feed]\nentries = 0", []problem{{"feed.entries", 2, "1..1000"}}},
 		{"feed entries too many", "[feed]\nentries = 1001", []problem{{"feed.entries", 2, "1..1000"}}},
+		{"feed id authority with scheme", "[feed]\nid_authority = \"https://example.org\"", []problem{{"feed.id_authority", 2, ""}}},
 		{"index recent zero", "[index]\nrecent = 0", []problem{{"index.recent", 2, "1..10000"}}},
 		{"index recent too many", "[index]\nrecent = 10001", []problem{{"index.recent", 2, "1..10000"}}},
 		// unknown keys

@@ -80,6 +80,10 @@ emphasis = "strip"
 [feed]
 # Entries in each Atom feed (site and per tag), newest first: 1 to 1000.
 entries = 20
+# Host name used in the permanent ids of feed entries (tag:HOST,DATE:PATH).
+# Default: hostname. When the capsule moves to a new host name, set this to
+# the old one so that feed readers do not see every article as new.
+# id_authority = "localhost"
 
 [index]
 # Articles listed on the home page, newest first: 1 to 10000. Tag pages

@@ -52,7 +52,8 @@ type rawRender struct {
 }
 
 type rawFeed struct {
-	Entries toml.Primitive `toml:"entries"`
+	Entries     toml.Primitive `toml:"entries"`
+	IDAuthority toml.Primitive `toml:"id_authority"`
 }
 
 type rawIndex struct {
@@ -74,7 +75,7 @@ type values struct {
 	geminiListen, geminiCerts, gopherListen                           opt[string]
 	geminiPort, gopherPort                                            opt[int]
 	logClientAddr                                                     opt[bool]
-	logLevel, links, deepHeadings, emphasis                           opt[string]
+	logLevel, links, deepHeadings, emphasis, idAuthority              opt[string]
 	feedEntries, indexRecent                                          opt[int]
 }
 
@@ -138,6 +139,7 @@ func decode(data []byte, file string) (*values, []error) {
 	var f rawFeed
 	if d.table(r.Feed, "feed", &f) {
 		v.feedEntries = field[int](d, f.Entries, "feed.entries")
+		v.idAuthority = field[string](d, f.IDAuthority, "feed.id_authority")
 	}
 	var ix rawIndex
 	if d.table(r.Index, "index", &ix) {

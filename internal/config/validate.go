@@ -78,6 +78,14 @@ func (v *validator) config() *Config {
 	c.Render.DeepHeadings = v.oneOf("render.deep_headings", r.deepHeadings, defaultDeepHeadings, "h3", "text")
 	c.Render.Emphasis = v.oneOf("render.emphasis", r.emphasis, defaultEmphasis, "strip", "keep")
 	c.Feed.Entries = v.intRange("feed.entries", r.feedEntries, defaultEntries, 1, 1000)
+	c.Feed.IDAuthority = c.Hostname
+	if r.idAuthority.set {
+		if err := checkHost(r.idAuthority.v); err != nil {
+			v.failAt("feed.id_authority", r.idAuthority.line, "%v", err)
+		} else {
+			c.Feed.IDAuthority = strings.ToLower(r.idAuthority.v)
+		}
+	}
 	c.Index.Recent = v.intRange("index.recent", r.indexRecent, defaultRecent, 1, 10000)
 	return c
 }
