@@ -1,0 +1,108 @@
+package capsule
+
+import (
+	"net/url"
+	"path"
+	"strings"
+
+	"broadside/internal/gemtext"
+)
+
+// linkRewriter returns the rewriter for links in the document at source:
+// relative links, Markdown ones mapped to .gmi, become absolute paths in
+// the capsule; a link that would leave the capsule is dropped (its text is
+// kept); absolute URLs pass unchanged.
+func linkRewriter(source string) gemtext.LinkRewriter {
+	dir := path.Dir("/" + source)
+	return func(dest string) string {
+		if dest == "" || strings.HasPrefix(dest, "#") {
+			return ""
+		}
+		if hasScheme(dest) || strings.HasPrefix(dest, "//") {
+			return dest
+		}
+		dest = gemtext.MarkdownLink(dest)
+		p, suffix := dest, ""
+		if i := strings.IndexAny(dest, "?#"); i >= 0 {
+			p, suffix = dest[:i], dest[i:]
+		}
+		if p == "" {
+			return dest
+		}
+		if u, err := url.PathUnescape(p); err == nil {
+			p = u
+		}
+		abs, ok := resolve(dir, p)
+		if !ok {
+			return ""
+		}
+		// Escape the result (spaces, "?", "#", non-ASCII) so that the URL
+		// stays one token and names exactly the file.
+		return (&url.URL{Path: abs}).EscapedPath() + suffix
+	}
+}
+
+// resolve joins the unescaped slash path p to dir and reports false if the
+// result would leave the root. The result is clean and unescaped; a
+// trailing slash is kept.
+func resolve(dir, p string) (string, bool) {
+	if !strings.HasPrefix(p, "/") {
+		p = dir + "/" + p
+	}
+	depth := 0
+	for seg := range strings.SplitSeq(p, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			depth--
+			if depth < 0 {
+				return "", false
+			}
+		default:
+			depth++
+		}
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean, true
+}
+
+// hasScheme reports whether s starts with an RFC 3986 scheme and colon.
+func hasScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case c == ':':
+			return i > 0
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// aliasPath turns a front-matter alias into a served path: absolute, or
+// relative to the document's folder; Markdown names map to .gmi.
+func aliasPath(source, alias string) (string, bool) {
+	alias = strings.TrimSpace(alias)
+	if alias == "" || hasScheme(alias) || strings.HasPrefix(alias, "//") || strings.ContainsAny(alias, "?#") {
+		return "", false
+	}
+	if isMarkdown(strings.TrimSuffix(alias, "/")) {
+		alias = strings.TrimSuffix(alias, path.Ext(alias)) + ".gmi"
+	}
+	u, err := url.PathUnescape(alias)
+	if err != nil {
+		return "", false
+	}
+	// Aliases are matched against unescaped request paths, like Doc.Path.
+	p, ok := resolve(path.Dir("/"+source), u)
+	if !ok || p == "/" || Hidden(strings.TrimPrefix(p, "/")) {
+		return "", false
+	}
+	return p, true
+}

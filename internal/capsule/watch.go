@@ -1,0 +1,209 @@
+package capsule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Watcher reports changes below a folder. It watches with inotify (every
+// folder, new ones included) and falls back to polling when the system
+// cannot watch that many folders. The zero value is not usable; fill Dir
+// and OnChange.
+type Watcher struct {
+	Dir      string
+	OnChange func() // called after a burst of changes has settled
+	Logger   *slog.Logger
+	// Settle is how long the folder must be quiet before OnChange runs
+	// (default 60ms); MaxDelay bounds the wait during a long burst
+	// (default 300ms); PollInterval is used when polling (default 400ms).
+	Settle, MaxDelay, PollInterval time.Duration
+	// ForcePoll skips inotify, for tests and for file systems (NFS, some
+	// FUSE mounts) that deliver no events.
+	ForcePoll bool
+}
+
+func (w *Watcher) defaults() {
+	if w.Settle == 0 {
+		w.Settle = 60 * time.Millisecond
+	}
+	if w.MaxDelay == 0 {
+		w.MaxDelay = 300 * time.Millisecond
+	}
+	if w.PollInterval == 0 {
+		w.PollInterval = 400 * time.Millisecond
+	}
+	if w.Logger == nil {
+		w.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Run watches until ctx is done. It returns nil then, or an error if the
+// folder cannot be watched or polled at all.
+func (w *Watcher) Run(ctx context.Context) error {
+	w.defaults()
+	// addTree skips folders that vanish while it walks, the root included:
+	// check the root first so that a missing capsule is an error in both
+	// modes rather than a watch on nothing.
+	if fi, err := os.Stat(w.Dir); err != nil {
+		return fmt.Errorf("watching the capsule: %w", err)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("watching the capsule: %s is not a folder", w.Dir)
+	}
+	if w.ForcePoll {
+		return w.poll(ctx)
+	}
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		w.Logger.Warn("cannot watch the capsule, polling instead", "dir", w.Dir, "interval", w.PollInterval, "err", err)
+		return w.poll(ctx)
+	}
+	defer fw.Close()
+	if err := w.addTree(fw, w.Dir); err != nil {
+		w.Logger.Warn("cannot watch every folder of the capsule (raise fs.inotify.max_user_watches), polling instead",
+			"dir", w.Dir, "interval", w.PollInterval, "err", err)
+		fw.Close()
+		return w.poll(ctx)
+	}
+	var timer <-chan time.Time
+	var first time.Time
+	pending := false
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-fw.Events:
+			if !ok {
+				return nil
+			}
+			if !w.relevant(ev) {
+				continue
+			}
+			if ev.Has(fsnotify.Create) {
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+					if err := w.addTree(fw, ev.Name); err != nil {
+						w.Logger.Warn("cannot watch new folder", "dir", ev.Name, "err", err)
+					}
+				}
+			}
+			now := time.Now()
+			if !pending {
+				pending, first = true, now
+			}
+			wait := min(w.Settle, w.MaxDelay-now.Sub(first))
+			timer = time.After(max(wait, 0))
+		case err, ok := <-fw.Errors:
+			if !ok {
+				return nil
+			}
+			// An overflow means events were lost: rescan to be safe.
+			w.Logger.Warn("watch error, rescanning", "err", err)
+			w.OnChange()
+		case <-timer:
+			timer, pending = nil, false
+			w.OnChange()
+		}
+	}
+}
+
+// relevant filters out events that cannot change what is served: hidden
+// and temporary files, and attribute changes.
+func (w *Watcher) relevant(ev fsnotify.Event) bool {
+	if ev.Op == fsnotify.Chmod {
+		return false
+	}
+	rel, err := filepath.Rel(w.Dir, ev.Name)
+	if err != nil {
+		return true
+	}
+	return !Hidden(filepath.ToSlash(rel))
+}
+
+func (w *Watcher) addTree(fw *fsnotify.Watcher, root string) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if rel, _ := filepath.Rel(w.Dir, p); rel != "." && Hidden(filepath.ToSlash(rel)) {
+			return fs.SkipDir
+		}
+		return fw.Add(p)
+	})
+}
+
+func (w *Watcher) poll(ctx context.Context) error {
+	last, err := fingerprint(w.Dir)
+	if err != nil {
+		return err
+	}
+	t := time.NewTicker(w.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			fp, err := fingerprint(w.Dir)
+			if err != nil {
+				w.Logger.Warn("polling the capsule", "err", err)
+				continue
+			}
+			if fp != last {
+				last = fp
+				w.OnChange()
+			}
+		}
+	}
+}
+
+// fingerprint hashes the names of every visible file and folder and the
+// sizes and modification times of the files: any change a reload would see
+// changes it, and changes to hidden files do not.
+func fingerprint(dir string) (uint64, error) {
+	h := fnv.New64a()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if rel != "." && Hidden(filepath.ToSlash(rel)) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		h.Write([]byte(rel))
+		h.Write([]byte{0})
+		if d.IsDir() {
+			// A folder's size and time change when a hidden or temporary
+			// file comes or goes in it: only its name counts.
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		h.Write(strconv.AppendInt(nil, fi.Size(), 10))
+		h.Write(strconv.AppendInt(nil, fi.ModTime().UnixNano(), 10))
+		return nil
+	})
+	return h.Sum64(), err
+}
