@@ -22,6 +22,10 @@ import (
 type Watcher struct {
 	Dir      string
 	OnChange func() // called after a burst of changes has settled
+	// Ready, if set, is called once watching has begun. Changes made
+	// between the caller's last load and that moment are not reported,
+	// so a caller reloads once more when Ready is called.
+	Ready func()
 	Logger   *slog.Logger
 	// Settle is how long the folder must be quiet before OnChange runs
 	// (default 60ms); MaxDelay bounds the wait during a long burst
@@ -74,6 +78,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 		fw.Close()
 		return w.poll(ctx)
 	}
+	w.ready()
 	var timer <-chan time.Time
 	var first time.Time
 	pending := false
@@ -151,6 +156,7 @@ func (w *Watcher) poll(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	w.ready()
 	t := time.NewTicker(w.PollInterval)
 	defer t.Stop()
 	for {
@@ -206,4 +212,10 @@ func fingerprint(dir string) (uint64, error) {
 		return nil
 	})
 	return h.Sum64(), err
+}
+
+func (w *Watcher) ready() {
+	if w.Ready != nil {
+		w.Ready()
+	}
 }
