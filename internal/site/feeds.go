@@ -1,0 +1,113 @@
+package site
+
+import (
+	"bytes"
+	"strings"
+	"time"
+
+	"broadside/internal/capsule"
+	"broadside/internal/feed"
+	"broadside/internal/gemtext"
+)
+
+// feedPage renders the Atom feed of articles (newest first) at self, whose
+// human-readable page is alternate.
+func (s *Site) feedPage(self, alternate, title string, articles []*capsule.Doc) *Page {
+	f := &feed.Feed{
+		ID:           s.URL(self),
+		Title:        title,
+		SelfURL:      s.URL(self),
+		AlternateURL: s.URL(alternate),
+		Lang:         s.opts.Lang,
+		Generator:    "Broadside",
+	}
+	if s.opts.Author != "" {
+		f.Authors = []feed.Person{{Name: s.opts.Author}}
+	}
+	for _, d := range articles[:min(len(articles), s.opts.FeedEntries)] {
+		f.Entries = append(f.Entries, s.feedEntry(d))
+	}
+	if len(f.Entries) > 0 {
+		f.Updated = f.Entries[0].Updated
+		for _, e := range f.Entries {
+			if e.Updated.After(f.Updated) {
+				f.Updated = e.Updated
+			}
+		}
+	} else {
+		// An empty feed still needs a valid, stable updated time.
+		f.Updated = time.Unix(0, 0).UTC()
+	}
+	var b bytes.Buffer
+	if err := feed.Write(&b, f); err != nil {
+		// Every field comes from validated documents; an error here is a
+		// bug, and serving it as text beats serving a broken feed.
+		return textPage("feed error: " + err.Error() + "\n")
+	}
+	return &Page{Type: "application/atom+xml", Parts: [][]byte{b.Bytes()}, Title: title}
+}
+
+func (s *Site) feedEntry(d *capsule.Doc) feed.Entry {
+	e := feed.Entry{
+		ID:        s.EntryID(d),
+		Title:     d.Title,
+		URL:       s.URL(d.Path),
+		Published: d.Date,
+		Updated:   d.Updated,
+		Summary:   d.Summary,
+		Content:   s.absoluteLinks(d.Body),
+		Lang:      d.Lang,
+	}
+	authors := d.Authors
+	if len(authors) == 0 && s.opts.Author != "" {
+		authors = []string{s.opts.Author}
+	}
+	for _, a := range authors {
+		e.Authors = append(e.Authors, feed.Person{Name: a})
+	}
+	if len(e.Authors) == 0 {
+		e.Authors = []feed.Person{{Name: s.opts.Title}}
+	}
+	for _, t := range d.Tags {
+		e.Categories = append(e.Categories, feed.Category{Term: t.Slug, Label: s.tagName(t)})
+	}
+	return e
+}
+
+// EntryID is an article's permanent feed id: its front-matter id, or a tag:
+// URI from the id authority, the publication date and the article's
+// original path (its first alias, which an author adds when renaming),
+// so that neither a rename nor a move to another host changes it.
+func (s *Site) EntryID(d *capsule.Doc) string {
+	if d.ID != "" {
+		return d.ID
+	}
+	origin := d.Path
+	if len(d.Aliases) > 0 {
+		origin = d.Aliases[0]
+	}
+	return feed.TagURI(s.opts.IDAuthority, d.Date, origin)
+}
+
+// absoluteLinks makes the capsule's own links in gemtext absolute: a feed
+// entry is read far from the page it came from.
+func (s *Site) absoluteLinks(body []byte) string {
+	if !bytes.Contains(body, []byte("=> /")) {
+		return string(body)
+	}
+	var b strings.Builder
+	pre := false
+	for line := range strings.Lines(string(body)) {
+		l := gemtext.ParseLine(strings.TrimSuffix(line, "\n"), &pre)
+		if l.Kind == gemtext.Link && strings.HasPrefix(l.URL, "/") && !strings.HasPrefix(l.URL, "//") {
+			b.WriteString("=> " + s.URL("") + l.URL)
+			if l.Text != "" {
+				b.WriteString(" " + l.Text)
+			}
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}

@@ -1,0 +1,268 @@
+// Package site turns a capsule snapshot into what readers request: a map
+// from paths to resources (articles, pages, the index, the archive, tag
+// pages, feeds, robots.txt and favicon.txt) plus the capsule's static
+// files, and serves them through thin Gemini and Gopher adapters.
+//
+// A Site is built once per snapshot and never modified, so every request
+// costs a map lookup; Live swaps sites atomically when the capsule changes.
+package site
+
+import (
+	"io/fs"
+	"mime"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"broadside/internal/capsule"
+)
+
+// Options describes the site around the capsule. Zero values get defaults
+// in Build.
+type Options struct {
+	Title       string
+	Hostname    string
+	Lang        string // default language, sent with text/gemini
+	Author      string // default author for bylines and feeds
+	GeminiPort  int    // public Gemini port; 1965 is left out of URLs
+	GopherPort  int    // public Gopher port written into menus; 0: no Gopher
+	FeedEntries int
+	IndexRecent int
+	Removed     []string // paths that answer Gone
+	Robots      string   // /robots.txt body when the capsule has none; "" for the default
+	Favicon     string   // /favicon.txt when the capsule has none
+	IDAuthority string   // authority of tag: entry ids; default Hostname
+	Location    *time.Location
+	// Static is the capsule folder, for files that are not documents.
+	// Build never reads it; requests do.
+	Static fs.FS
+}
+
+func (o *Options) defaults() {
+	if o.Title == "" {
+		o.Title = "Broadside"
+	}
+	if o.Hostname == "" {
+		o.Hostname = "localhost"
+	}
+	if o.Lang == "" {
+		o.Lang = "en"
+	}
+	if o.GeminiPort == 0 {
+		o.GeminiPort = 1965
+	}
+	if o.FeedEntries <= 0 {
+		o.FeedEntries = 20
+	}
+	if o.IndexRecent <= 0 {
+		o.IndexRecent = 30
+	}
+	if o.Favicon == "" {
+		o.Favicon = "📰"
+	}
+	if o.IDAuthority == "" {
+		o.IDAuthority = o.Hostname
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+}
+
+// Status is the outcome of a lookup, independent of protocol.
+type Status int
+
+const (
+	NotFound Status = iota
+	Found
+	Redirect // permanent: Target holds the new path
+	Gone
+)
+
+// Resource is the answer to a lookup.
+type Resource struct {
+	Status Status
+	Target string // for Redirect: an absolute path
+	Page   *Page  // for Found: a generated or document page, or nil for a static file
+	File   string // for Found static files: the path in Options.Static
+	Type   string // for Found: the media type
+}
+
+// Page is a generated or document page held in memory. Its parts are
+// written one after another; they are shared with the snapshot and never
+// modified.
+type Page struct {
+	Type  string
+	Parts [][]byte
+	Title string
+	Doc   *capsule.Doc // the document behind the page, if any
+
+	gopherOnce sync.Once
+	gopher     gopherViews
+}
+
+// Len is the page's size in bytes.
+func (p *Page) Len() int {
+	n := 0
+	for _, b := range p.Parts {
+		n += len(b)
+	}
+	return n
+}
+
+// Bytes returns the page as one slice (a copy when it has several parts).
+func (p *Page) Bytes() []byte {
+	if len(p.Parts) == 1 {
+		return p.Parts[0]
+	}
+	b := make([]byte, 0, p.Len())
+	for _, part := range p.Parts {
+		b = append(b, part...)
+	}
+	return b
+}
+
+// Site is an immutable, routable view of one snapshot at one moment.
+// It is safe for concurrent use.
+type Site struct {
+	opts      Options
+	snap      *capsule.Snapshot
+	pages     map[string]*Page
+	redirects map[string]string
+	gone      map[string]bool
+	tagIndex  map[string]*TagInfo
+	// NextChange is when a scheduled article becomes due and the site
+	// must be built again; zero if none is scheduled.
+	NextChange time.Time
+	// Built is the time the site was built for.
+	Built time.Time
+	// Articles lists the published articles, newest first.
+	Articles []*capsule.Doc
+	// Tags lists every tag of a published article, by name.
+	Tags []*TagInfo
+}
+
+// TagInfo is one tag with its published articles, newest first.
+type TagInfo struct {
+	capsule.Tag
+	Articles []*capsule.Doc
+}
+
+// Snapshot returns the snapshot the site was built from.
+func (s *Site) Snapshot() *capsule.Snapshot { return s.snap }
+
+// Options returns the options the site was built with, defaults filled.
+func (s *Site) Options() Options { return s.opts }
+
+// Lookup routes a clean absolute path (as the protocol front-ends produce
+// it: unescaped, starting with "/", no dot segments) to a resource.
+func (s *Site) Lookup(p string) Resource {
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if hiddenPath(p) {
+		return Resource{Status: NotFound}
+	}
+	if s.gone[p] {
+		return Resource{Status: Gone}
+	}
+	if pg, ok := s.pages[p]; ok {
+		return Resource{Status: Found, Page: pg, Type: pg.Type}
+	}
+	if t, ok := s.redirects[p]; ok {
+		return Resource{Status: Redirect, Target: t}
+	}
+	return s.static(p)
+}
+
+// static serves a file of the capsule that is not a document.
+func (s *Site) static(p string) Resource {
+	if s.opts.Static == nil {
+		return Resource{Status: NotFound}
+	}
+	name := strings.TrimPrefix(p, "/")
+	dirPath := strings.HasSuffix(p, "/")
+	name = strings.TrimSuffix(name, "/")
+	if name == "" {
+		name = "."
+	}
+	fi, err := fs.Stat(s.opts.Static, name)
+	if err != nil {
+		return Resource{Status: NotFound}
+	}
+	if fi.IsDir() {
+		if !dirPath {
+			return Resource{Status: Redirect, Target: (&url.URL{Path: p + "/"}).EscapedPath()}
+		}
+		if pg, ok := s.pages[p+"index.gmi"]; ok {
+			return Resource{Status: Found, Page: pg, Type: pg.Type}
+		}
+		return Resource{Status: NotFound}
+	}
+	// Documents are served only through the snapshot, which knows about
+	// drafts and future dates; their sources never leave as raw files.
+	if dirPath || !fi.Mode().IsRegular() || capsule.IsDocument(name) {
+		return Resource{Status: NotFound}
+	}
+	return Resource{Status: Found, File: name, Type: s.mediaType(name)}
+}
+
+// mediaType maps a file name to its media type; text gets an explicit
+// charset, gemtext the site language.
+func (s *Site) mediaType(name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	switch ext {
+	case ".gmi", ".gemini":
+		return s.gemtextType("")
+	case ".txt", ".text", ".asc":
+		return "text/plain; charset=utf-8"
+	case ".atom":
+		return "application/atom+xml"
+	case ".xml":
+		return "application/xml"
+	case ".svg":
+		return "image/svg+xml"
+	case ".webp":
+		return "image/webp"
+	}
+	t := mime.TypeByExtension(ext)
+	if t == "" {
+		return "application/octet-stream"
+	}
+	if strings.HasPrefix(t, "text/") && !strings.Contains(t, "charset") {
+		t += "; charset=utf-8"
+	}
+	return t
+}
+
+func (s *Site) gemtextType(lang string) string {
+	if lang == "" {
+		lang = s.opts.Lang
+	}
+	return "text/gemini; charset=utf-8; lang=" + lang
+}
+
+// hiddenPath reports paths never served: hidden names and editors'
+// temporary and backup files, as the capsule loader skips them.
+func hiddenPath(p string) bool {
+	return capsule.Hidden(strings.Trim(p, "/"))
+}
+
+// URL returns the absolute Gemini URL of a path of the site.
+func (s *Site) URL(p string) string {
+	host := s.opts.Hostname
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if s.opts.GeminiPort != 1965 {
+		host += ":" + strconv.Itoa(s.opts.GeminiPort)
+	}
+	return "gemini://" + host + escapePath(p)
+}
+
+// escapePath percent-encodes a path for a link line.
+func escapePath(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
+}
