@@ -1,0 +1,183 @@
+// Package publish keeps a live site in step with its capsule folder: it
+// loads the capsule, builds the site, watches the folder for changes and
+// rebuilds when a scheduled article falls due, swapping each new site in
+// atomically while requests go on.
+package publish
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"broadside/internal/capsule"
+	"broadside/internal/site"
+)
+
+// Publisher rebuilds Live from the capsule at Dir. Fill the exported
+// fields, call Reload once, then Run. Its methods are safe for concurrent
+// use.
+type Publisher struct {
+	Dir     string
+	Capsule capsule.Options
+	Site    site.Options // Static is set from Dir
+	Live    *site.Live
+	Logger  *slog.Logger
+	// Now returns the current time; nil means time.Now. Tests set it.
+	Now func() time.Time
+	// Watcher settings; Dir and OnChange are filled in by Run.
+	Watcher capsule.Watcher
+
+	mu       sync.Mutex
+	root     *os.Root
+	snap     *capsule.Snapshot
+	reported map[string]bool
+	due      chan struct{}
+}
+
+func (p *Publisher) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+func (p *Publisher) logger() *slog.Logger {
+	if p.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return p.Logger
+}
+
+// Reload reads what changed in the capsule and swaps in a new site. It
+// fails only when the capsule folder itself cannot be read; problems with
+// single files are logged (once each) and kept in the snapshot.
+func (p *Publisher) Reload() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	start := time.Now()
+	if p.root == nil {
+		root, err := os.OpenRoot(p.Dir)
+		if err != nil {
+			return fmt.Errorf("opening capsule: %w", err)
+		}
+		p.root = root
+	}
+	fsys := p.root.FS()
+	snap, err := capsule.Load(fsys, p.Capsule, p.snap)
+	if err != nil {
+		return err
+	}
+	p.snap = snap
+	p.report(snap)
+	opts := p.Site
+	opts.Static = fsys
+	s := site.Build(snap, opts, p.now())
+	p.Live.Store(s)
+	p.logger().Info("capsule loaded", "dir", p.Dir, "documents", len(snap.Docs), "articles", len(s.Articles),
+		"parsed", snap.Parsed, "reused", snap.Reused, "problems", len(snap.Problems),
+		"duration", time.Since(start).Round(time.Microsecond))
+	p.schedule(s.NextChange)
+	return nil
+}
+
+// SetOptions replaces the loading and site options (after a configuration
+// reload) and reloads everything from scratch.
+func (p *Publisher) SetOptions(c capsule.Options, s site.Options) error {
+	p.mu.Lock()
+	p.Capsule, p.Site, p.snap = c, s, nil
+	p.mu.Unlock()
+	return p.Reload()
+}
+
+// Snapshot returns the last snapshot loaded.
+func (p *Publisher) Snapshot() *capsule.Snapshot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.snap
+}
+
+// report logs problems not logged before, so a reload after one edit does
+// not repeat every old warning.
+func (p *Publisher) report(snap *capsule.Snapshot) {
+	seen := map[string]bool{}
+	for _, pr := range snap.Problems {
+		key := pr.String()
+		seen[key] = true
+		if p.reported[key] {
+			continue
+		}
+		level := slog.LevelWarn
+		if pr.Severity == capsule.Error {
+			level = slog.LevelError
+		}
+		p.logger().Log(context.Background(), level, "capsule problem", "file", pr.File, "line", pr.Line, "msg", pr.Msg)
+	}
+	p.reported = seen
+}
+
+// schedule arranges a rebuild when the next scheduled article is due.
+func (p *Publisher) schedule(next time.Time) {
+	if next.IsZero() || p.due == nil {
+		return
+	}
+	d := next.Sub(p.now())
+	time.AfterFunc(max(d, 0)+time.Millisecond, func() {
+		select {
+		case p.due <- struct{}{}:
+		default:
+		}
+	})
+}
+
+// Run watches the capsule and rebuilds on every change and when scheduled
+// articles fall due, until ctx is done.
+func (p *Publisher) Run(ctx context.Context) error {
+	changes := make(chan struct{}, 1)
+	p.mu.Lock()
+	p.due = make(chan struct{}, 1)
+	next := time.Time{}
+	if s := p.Live.Load(); s != nil {
+		next = s.NextChange
+	}
+	p.mu.Unlock()
+	p.schedule(next)
+
+	w := p.Watcher
+	w.Dir = p.Dir
+	w.Logger = p.logger()
+	w.OnChange = func() {
+		select {
+		case changes <- struct{}{}:
+		default:
+		}
+	}
+	w.Ready = w.OnChange // catch what changed before the watch began
+	werr := make(chan error, 1)
+	go func() { werr <- w.Run(ctx) }()
+	for {
+		select {
+		case <-ctx.Done():
+			return <-werr
+		case err := <-werr:
+			return err
+		case <-changes:
+		case <-p.due:
+		}
+		if err := p.Reload(); err != nil {
+			p.logger().Error("reloading capsule", "err", err)
+		}
+	}
+}
+
+// Close releases the capsule folder.
+func (p *Publisher) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.root != nil {
+		return p.root.Close()
+	}
+	return nil
+}
