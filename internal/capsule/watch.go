@@ -25,8 +25,8 @@ type Watcher struct {
 	// Ready, if set, is called once watching has begun. Changes made
 	// between the caller's last load and that moment are not reported,
 	// so a caller reloads once more when Ready is called.
-	Ready func()
-	Logger   *slog.Logger
+	Ready  func()
+	Logger *slog.Logger
 	// Settle is how long the folder must be quiet before OnChange runs
 	// (default 60ms); MaxDelay bounds the wait during a long burst
 	// (default 300ms); PollInterval is used when polling (default 400ms).
