@@ -73,14 +73,14 @@ func (o RenderOptions) port() int {
 // no line is exactly "." (see WriteText).
 func TextView(w io.Writer, src []byte, opt RenderOptions) error {
 	bw := bufio.NewWriter(w)
-	t := &textSink{bw: bw, opt: opt, width: opt.width(), seen: map[string]int{}}
+	t := &textSink{bw: bw, opt: opt, width: opt.width(), seen: map[string]int{}, first: bracketedMax(src) + 1}
 	walk(src, t.width, t)
 	if len(t.refs) > 0 {
 		t.line("")
 		t.line("References")
 		t.line("----------")
 		for i, u := range t.refs {
-			t.line("[" + strconv.Itoa(i+1) + "] " + u)
+			t.line("[" + strconv.Itoa(t.first+i) + "] " + u)
 		}
 	}
 	if err := bw.Flush(); err != nil {
@@ -180,8 +180,39 @@ type textSink struct {
 	bw    *bufio.Writer
 	opt   RenderOptions
 	width int
-	refs  []string       // resolved URLs by number-1
+	refs  []string       // resolved URLs by number-first
 	seen  map[string]int // resolved URL to number
+	first int            // number of the first reference
+}
+
+// bracketedMax is the largest "[n]" already in the text (footnote
+// markers, say), so that reference numbers start above it and a reader
+// never meets two different [1]s.
+func bracketedMax(src []byte) int {
+	most := 0
+	for _, l := range gemtext.Parse(string(src)) {
+		if l.Kind == gemtext.Link || l.Kind == gemtext.Preformatted || l.Kind == gemtext.PreToggle {
+			continue
+		}
+		s := l.Text
+		for {
+			i := strings.IndexByte(s, '[')
+			if i < 0 {
+				break
+			}
+			s = s[i+1:]
+			j := 0
+			for j < len(s) && j < 5 && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j > 0 && j < len(s) && s[j] == ']' {
+				if n, err := strconv.Atoi(s[:j]); err == nil && n > most {
+					most = n
+				}
+			}
+		}
+	}
+	return most
 }
 
 func (t *textSink) line(l string) {
@@ -204,7 +235,7 @@ func (t *textSink) link(rawURL, label string) {
 	n, ok := t.seen[ref]
 	if !ok {
 		t.refs = append(t.refs, ref)
-		n = len(t.refs)
+		n = t.first + len(t.refs) - 1
 		t.seen[ref] = n
 	}
 	if label == "" {

@@ -273,3 +273,22 @@ func preLines(src []byte) map[string]bool {
 	}
 	return m
 }
+
+// TestTextViewNumbersAboveFootnotes: converted Markdown marks footnotes
+// [1], [2]; link references must not reuse those numbers.
+func TestTextViewNumbersAboveFootnotes(t *testing.T) {
+	src := "A claim.[1] Another.[2]\n=> https://example.org/a Source\n\n-----\n[1] First note.\n[2] Second note.\n```\n[99] in a code block does not count\n```\n"
+	var b strings.Builder
+	if err := TextView(&b, []byte(src), RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, want := range []string{"[3] Source\r\n", "[3] https://example.org/a\r\n", "[1] First note.\r\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("text view lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "[1] https://") || strings.Contains(got, "[100]") {
+		t.Errorf("reference numbers collide with footnotes or count code:\n%s", got)
+	}
+}
