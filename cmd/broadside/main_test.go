@@ -482,3 +482,40 @@ func TestVersionAndUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestSIGHUP reloads the config on SIGHUP, and keeps the running one when
+// the new file is broken.
+func TestSIGHUP(t *testing.T) {
+	cfg := testSite(t)
+	s := startServe(t, cfg)
+	defer s.stop(t)
+	index := func() string {
+		_, body := rawGemini(t, s.gemini, "gemini://localhost:"+s.port()+"/\r\n")
+		return body
+	}
+	if !strings.HasPrefix(index(), "# E2E\n") {
+		t.Fatalf("index before reload:\n%s", index())
+	}
+	orig, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(orig), `title = "E2E"`, `title = "Renamed"`, 1)), 0o644)
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	waitFor(t, "new title after SIGHUP", func() bool { return strings.HasPrefix(index(), "# Renamed\n") })
+
+	os.WriteFile(cfg, []byte("title = 42\n"), 0o644)
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	waitFor(t, "reload failure logged", func() bool { return strings.Contains(s.log.String(), "config reload failed") })
+	if !strings.HasPrefix(index(), "# Renamed\n") {
+		t.Errorf("a broken config replaced the running one:\n%s", index())
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 10s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
