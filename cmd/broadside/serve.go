@@ -63,7 +63,9 @@ func serve(args []string, stderr io.Writer) error {
 	}
 	live := &site.Live{}
 	copts, sopts := siteOptions(cfg, ports)
-	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger}
+	mem := newMemoryTuner(logger)
+	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger,
+		Loaded: func(*site.Site) { mem.loaded() }}
 	if err := pub.Reload(); err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ type Publisher struct {
 	Now func() time.Time
 	// Watcher settings; Dir and OnChange are filled in by Run.
 	Watcher capsule.Watcher
+	// Loaded, if set, is called after each new site is swapped in (main
+	// uses it to size the memory limit to the new capsule).
+	Loaded func(*site.Site)
 
 	mu       sync.Mutex
 	root     *os.Root
@@ -54,7 +57,12 @@ func (p *Publisher) logger() *slog.Logger {
 // Reload reads what changed in the capsule and swaps in a new site. It
 // fails only when the capsule folder itself cannot be read; problems with
 // single files are logged (once each) and kept in the snapshot.
-func (p *Publisher) Reload() error {
+func (p *Publisher) Reload() error { return p.reload(true) }
+
+// reload loads what changed; unless force is set, a load that changed
+// nothing (the watcher fires on edits that leave files as they were, and
+// once when it starts) keeps the current site and its caches.
+func (p *Publisher) reload(force bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	start := time.Now()
@@ -70,7 +78,13 @@ func (p *Publisher) Reload() error {
 	if err != nil {
 		return err
 	}
+	prev := p.snap
 	p.snap = snap
+	if !force && prev != nil && p.Live.Load() != nil && snap.Parsed == 0 &&
+		len(snap.Docs) == len(prev.Docs) && snap.Files == prev.Files && len(snap.Problems) == len(prev.Problems) {
+		p.logger().Debug("capsule unchanged", "dir", p.Dir, "duration", time.Since(start).Round(time.Microsecond))
+		return nil
+	}
 	p.report(snap)
 	opts := p.Site
 	opts.Static = fsys
@@ -80,6 +94,9 @@ func (p *Publisher) Reload() error {
 		"parsed", snap.Parsed, "reused", snap.Reused, "problems", len(snap.Problems),
 		"duration", time.Since(start).Round(time.Microsecond))
 	p.schedule(s.NextChange)
+	if p.Loaded != nil {
+		p.Loaded(s)
+	}
 	return nil
 }
 
@@ -157,6 +174,7 @@ func (p *Publisher) Run(ctx context.Context) error {
 	w.Ready = w.OnChange // catch what changed before the watch began
 	werr := make(chan error, 1)
 	go func() { werr <- w.Run(ctx) }()
+	var err error
 	for {
 		select {
 		case <-ctx.Done():
@@ -164,9 +182,11 @@ func (p *Publisher) Run(ctx context.Context) error {
 		case err := <-werr:
 			return err
 		case <-changes:
+			err = p.reload(false)
 		case <-p.due:
+			err = p.reload(true)
 		}
-		if err := p.Reload(); err != nil {
+		if err != nil {
 			p.logger().Error("reloading capsule", "err", err)
 		}
 	}

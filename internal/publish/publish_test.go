@@ -195,3 +195,34 @@ func TestScheduledArticleAppears(t *testing.T) {
 		t.Error("scheduled article appeared before its date")
 	}
 }
+
+// TestUnchangedReloadKeepsSite: a watcher event that changed nothing keeps
+// the current site (and its caches); a forced reload builds anew.
+func TestUnchangedReloadKeepsSite(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "posts/2024-01-01-a.md", "A.\n")
+	live := &site.Live{}
+	loaded := 0
+	p := &Publisher{Dir: dir, Live: live, Loaded: func(*site.Site) { loaded++ }}
+	defer p.Close()
+	if err := p.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	first := live.Load()
+	if err := p.reload(false); err != nil {
+		t.Fatal(err)
+	}
+	if live.Load() != first || loaded != 1 {
+		t.Errorf("an unchanged capsule built a new site (loaded %d times)", loaded)
+	}
+	write(t, dir, "posts/2024-01-02-b.md", "B.\n")
+	if err := p.reload(false); err != nil {
+		t.Fatal(err)
+	}
+	if live.Load() == first || loaded != 2 {
+		t.Error("a new file did not build a new site")
+	}
+	if err := p.Reload(); err != nil || loaded != 3 {
+		t.Errorf("a forced reload did not build: %v, loaded %d", err, loaded)
+	}
+}

@@ -23,6 +23,8 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 		redirects: map[string]string{},
 		gone:      map[string]bool{},
 		Built:     now,
+
+		gopherCache: newViewCache(opts.GopherCache),
 	}
 	var visible []*capsule.Doc
 	for _, d := range snap.Docs {

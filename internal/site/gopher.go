@@ -16,8 +16,8 @@ import (
 // the same article as a menu (type 1) whose links can be followed.
 const MenuSuffix = ";menu"
 
-// gopherViews caches a page's Gopher renderings; each is made on first
-// request and kept for the life of the site.
+// gopherViews are a page's Gopher renderings, kept in the site's
+// viewCache.
 type gopherViews struct {
 	text, menu []byte
 }
@@ -82,15 +82,11 @@ func (s *Site) serveGopher(w gopher.ResponseWriter, r *gopher.Request) {
 		return
 	}
 	pg := res.Page
-	pg.gopherOnce.Do(func() { pg.gopher = s.renderGopher(p, pg) })
-	if pg.gopher.menu == nil {
-		w.Write(pg.gopher.text)
-		return
-	}
-	if menu || strings.HasSuffix(p, "/") {
-		w.Write(pg.gopher.menu)
+	views := s.gopherCache.get(p, func() gopherViews { return s.renderGopher(p, pg) })
+	if views.menu != nil && (menu || strings.HasSuffix(p, "/")) {
+		w.Write(views.menu)
 	} else {
-		w.Write(pg.gopher.text)
+		w.Write(views.text)
 	}
 }
 

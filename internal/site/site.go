@@ -14,7 +14,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"broadside/internal/capsule"
@@ -35,6 +34,9 @@ type Options struct {
 	Robots      string   // /robots.txt body when the capsule has none; "" for the default
 	Favicon     string   // /favicon.txt when the capsule has none
 	IDAuthority string   // authority of tag: entry ids; default Hostname
+	// GopherCache bounds the bytes of rendered Gopher views kept in
+	// memory; 0 means DefaultGopherCache.
+	GopherCache int
 	Location    *time.Location
 	// Static is the capsule folder, for files that are not documents.
 	// Build never reads it; requests do.
@@ -69,6 +71,9 @@ func (o *Options) defaults() {
 	if o.Location == nil {
 		o.Location = time.UTC
 	}
+	if o.GopherCache <= 0 {
+		o.GopherCache = DefaultGopherCache
+	}
 }
 
 // Status is the outcome of a lookup, independent of protocol.
@@ -98,9 +103,6 @@ type Page struct {
 	Parts [][]byte
 	Title string
 	Doc   *capsule.Doc // the document behind the page, if any
-
-	gopherOnce sync.Once
-	gopher     gopherViews
 }
 
 // Len is the page's size in bytes.
@@ -133,6 +135,8 @@ type Site struct {
 	redirects map[string]string
 	gone      map[string]bool
 	tagIndex  map[string]*TagInfo
+	// gopherCache holds rendered Gopher views within a byte budget.
+	gopherCache *viewCache
 	// NextChange is when a scheduled article becomes due and the site
 	// must be built again; zero if none is scheduled.
 	NextChange time.Time
