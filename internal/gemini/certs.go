@@ -65,6 +65,14 @@ func LoadCertificates(dir, hostname string, logger *slog.Logger) (*Certificates,
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("load certificates: %w", err)
 	}
+	// The folder holds private keys: others may not even list it. A
+	// folder that came from a checkout (0755) is tightened once.
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, fi.Mode().Perm()&0o700); err != nil {
+			return nil, fmt.Errorf("load certificates: %w", err)
+		}
+		logger.Info("restricted certificate folder to its owner", "dir", dir, "was", fi.Mode().Perm().String())
+	}
 	c := &Certificates{dir: dir, hostname: name, logger: logger}
 	if err := c.ensureDefault(); err != nil {
 		return nil, fmt.Errorf("load certificates: %w", err)

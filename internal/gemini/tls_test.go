@@ -420,3 +420,23 @@ func TestShutdownDeadline(t *testing.T) {
 		}
 	}
 }
+
+// TestCertificateFolderTightened: a certs folder that exists with open
+// permissions (as a git checkout leaves it) is restricted to its owner.
+func TestCertificateFolderTightened(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "certs")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755) // whatever the umask
+	if _, err := LoadCertificates(dir, "localhost", nil); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("certs folder mode %v, want 0700", fi.Mode().Perm())
+	}
+}
