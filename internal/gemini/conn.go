@@ -50,6 +50,7 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn, port int) {
 		// Nothing usable arrived in time (or the client went away): close
 		// without a response, which is all a silent client deserves.
 		rec.err = err
+		rec.duration = time.Since(start)
 		s.finish(c, true)
 		s.logAccess(log, rec)
 		return
@@ -81,6 +82,9 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn, port int) {
 		}
 	}
 	rec.status, rec.bytes = w.status, w.bytes
+	// The duration is the request's, not the lingering close's: a client
+	// that keeps the socket open after close_notify is not slow service.
+	rec.duration = time.Since(start)
 	s.finish(c, complete)
 	s.logAccess(log, rec)
 }

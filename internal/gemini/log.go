@@ -9,13 +9,14 @@ import (
 
 // accessRecord is what one access log line says about a connection.
 type accessRecord struct {
-	start  time.Time
-	remote net.Addr
-	host   string
-	path   string
-	status Status // 0 when no response was sent
-	bytes  int64  // body bytes
-	err    error  // why no response was sent, or the write failed
+	start    time.Time
+	duration time.Duration // until the response was sent
+	remote   net.Addr
+	host     string
+	path     string
+	status   Status // 0 when no response was sent
+	bytes    int64  // body bytes
+	err      error  // why no response was sent, or the write failed
 }
 
 // logAccess writes the access log line: message "request", lower_snake
@@ -33,7 +34,7 @@ func (s *Server) logAccess(log *slog.Logger, r accessRecord) {
 		slog.String("path", r.path),
 		slog.Int("status", int(r.status)),
 		slog.Int64("bytes", r.bytes),
-		slog.Duration("duration", time.Since(r.start)),
+		slog.Duration("duration", r.duration),
 	)
 	if r.err != nil {
 		attrs = append(attrs, slog.String("error", r.err.Error()))
