@@ -45,8 +45,9 @@ func notFound(w gopher.ResponseWriter, msg string) {
 
 func (s *Site) serveGopher(w gopher.ResponseWriter, r *gopher.Request) {
 	sel := r.Selector
-	if strings.HasPrefix(sel, gopher.URLPrefix) {
-		page, err := gopher.RedirectPage(strings.TrimPrefix(sel, gopher.URLPrefix))
+	// "URL:" selectors as menus write them; some clients send "/URL:".
+	if target, ok := strings.CutPrefix(strings.TrimPrefix(sel, "/"), gopher.URLPrefix); ok {
+		page, err := gopher.RedirectPage(target)
 		if err != nil {
 			notFound(w, "That link cannot be followed.")
 			return

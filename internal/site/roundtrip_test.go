@@ -74,6 +74,7 @@ func TestGopherRoundTrip(t *testing.T) {
 		{"markdown source followed", "/posts/second.md", false, []string{"Bonjour."}, nil},
 		{"feed as text", "/atom.xml", false, []string{"<feed xmlns", "\r\n"}, nil},
 		{"url redirect", "URL:https://example.org/a?b=1&c=<x>", false, []string{"<meta http-equiv=\"refresh\"", "https://example.org/a?b=1&amp;c=&lt;x&gt;"}, []string{"<x>"}},
+		{"url redirect with slash", "/URL:gemini://example.org/", false, []string{"url=gemini://example.org/"}, nil},
 		{"url redirect bad scheme", "URL:javascript:alert(1)", true, []string{"3"}, []string{"alert"}},
 		{"caps", "/caps.txt", false, []string{"CAPS\r\n", "PathDelimeter=/"}, nil},
 		{"missing", "/nope.gmi", true, []string{"3Not found."}, []string{"nope"}},
