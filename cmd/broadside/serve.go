@@ -57,10 +57,6 @@ func serve(args []string, stderr io.Writer) error {
 	}
 	ports := boundPorts(cfg, gemLn, gopLn)
 
-	certs, err := gemini.LoadCertificates(cfg.Gemini.Certs, cfg.Hostname, logger)
-	if err != nil {
-		return err
-	}
 	live := &site.Live{}
 	copts, sopts := siteOptions(cfg, ports)
 	mem := newMemoryTuner(logger)
@@ -70,6 +66,12 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	defer pub.Close()
+	// Certificates after the capsule: a wrong capsule path should not
+	// leave a new key behind.
+	certs, err := gemini.LoadCertificates(cfg.Gemini.Certs, cfg.Hostname, logger)
+	if err != nil {
+		return err
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
