@@ -28,20 +28,23 @@ type Tag struct {
 
 // Doc is one document of the capsule.
 type Doc struct {
-	Source   string // slash-separated path in the capsule, e.g. "posts/x.md"
-	Path     string // served path, e.g. "/posts/x.gmi"
-	Kind     Kind
-	Dated    bool // Date is meaningful (articles and dated gemtext files)
-	Title    string
-	Date     time.Time
-	Updated  time.Time // Date when the front matter gives no later date
-	Draft    bool
-	Tags     []Tag
-	Summary  string
-	Authors  []string
-	Lang     string
-	Aliases  []string // other served paths that redirect here
-	ID       string   // explicit feed id from front matter, "" if none
+	Source  string // slash-separated path in the capsule, e.g. "posts/x.md"
+	Path    string // served path, e.g. "/posts/x.gmi"
+	Kind    Kind
+	Dated   bool // Date is meaningful (articles and dated gemtext files)
+	Title   string
+	Date    time.Time
+	Updated time.Time // Date when the front matter gives no later date
+	Draft   bool
+	Tags    []Tag
+	Summary string
+	Authors []string
+	Lang    string
+	Aliases []string // other served paths that redirect here
+	ID      string   // explicit feed id from front matter, "" if none
+	// Origin is the path the document was first published at: its first
+	// front-matter alias, else its served path. Feed ids derive from it.
+	Origin   string
 	Words    int
 	Body     []byte // gemtext, without the title heading
 	Size     int64

@@ -353,6 +353,12 @@ func parseMarkdown(d *Doc, src []byte, opts Options) {
 			d.Path = p
 		}
 	}
+	// The oldest path is the first alias the author wrote (renaming adds
+	// one), else the served path, which a slug keeps across renames.
+	d.Origin = d.Path
+	if len(m.Aliases) > 0 && len(d.Aliases) > 0 && d.Aliases[0] != d.Path {
+		d.Origin = d.Aliases[0]
+	}
 }
 
 func parseGemtext(d *Doc, src []byte, opts Options) {

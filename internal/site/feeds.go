@@ -76,15 +76,15 @@ func (s *Site) feedEntry(d *capsule.Doc) feed.Entry {
 
 // EntryID is an article's permanent feed id: its front-matter id, or a tag:
 // URI from the id authority, the publication date and the article's
-// original path (its first alias, which an author adds when renaming),
-// so that neither a rename nor a move to another host changes it.
+// original path (capsule.Doc.Origin), so that neither a rename nor a move
+// to another host changes it.
 func (s *Site) EntryID(d *capsule.Doc) string {
 	if d.ID != "" {
 		return d.ID
 	}
-	origin := d.Path
-	if len(d.Aliases) > 0 {
-		origin = d.Aliases[0]
+	origin := d.Origin
+	if origin == "" {
+		origin = d.Path
 	}
 	return feed.TagURI(s.opts.IDAuthority, d.Date, origin)
 }

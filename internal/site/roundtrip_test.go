@@ -207,4 +207,20 @@ func TestEntryIDStable(t *testing.T) {
 	if before != after {
 		t.Errorf("entry id changed from %q to %q", before, after)
 	}
+
+	// With a slug, the file may be renamed freely: the served path, and
+	// so the id, stay.
+	slugged := func(name string) string {
+		fsys := testCapsule()
+		fsys[name] = file("---\ntitle: Slugged\ndate: 2024-04-01\nslug: kept\n---\n\nText.\n")
+		s := buildTest(t, fsys)
+		d := s.snap.Docs["/posts/kept.gmi"]
+		if d == nil {
+			t.Fatalf("%s not served at /posts/kept.gmi", name)
+		}
+		return s.EntryID(d)
+	}
+	if x, y := slugged("posts/draft-name.md"), slugged("posts/final-name.md"); x != y || !strings.HasSuffix(x, ":/posts/kept.gmi") {
+		t.Errorf("slugged article id changed on rename: %q, %q", x, y)
+	}
 }
