@@ -203,7 +203,7 @@ func (s *Site) static(p string) Resource {
 		if pg, ok := s.pages[p+"index.gmi"]; ok {
 			return Resource{Status: Found, Page: pg, Type: pg.Type}
 		}
-		return Resource{Status: NotFound}
+		return s.listing(p, name)
 	}
 	// Documents are served only through the snapshot, which knows about
 	// drafts and future dates; their sources never leave as raw files.
@@ -269,4 +269,48 @@ func (s *Site) URL(p string) string {
 // escapePath percent-encodes a path for a link line.
 func escapePath(p string) string {
 	return (&url.URL{Path: p}).EscapedPath()
+}
+
+// listing is the page of a folder without an index: its visible files and
+// folders, documents by title. Drafts and hidden files are left out.
+func (s *Site) listing(p, name string) Resource {
+	entries, err := fs.ReadDir(s.opts.Static, name)
+	if err != nil {
+		return Resource{Status: NotFound}
+	}
+	var w gemtextWriter
+	w.heading(1, "Index of "+p)
+	w.blank()
+	n := 0
+	for _, e := range entries {
+		full := path.Join(name, e.Name())
+		if capsule.Hidden(full) {
+			continue
+		}
+		switch {
+		case e.IsDir():
+			w.link(p+e.Name()+"/", e.Name()+"/")
+		case capsule.IsDocument(full):
+			served := capsule.ServedPath(full)
+			pg, ok := s.pages[served]
+			if !ok {
+				continue
+			}
+			w.link(served, pg.Title)
+		default:
+			w.link(p+e.Name(), e.Name())
+		}
+		n++
+	}
+	if n == 0 {
+		w.text("This folder is empty.")
+	}
+	w.blank()
+	parent := path.Dir(strings.TrimSuffix(p, "/"))
+	if parent != "/" {
+		parent += "/"
+	}
+	w.link(parent, "↩ Parent folder")
+	pg := gemtextPage(s, "Index of "+p, "", w.Bytes())
+	return Resource{Status: Found, Page: pg, Type: pg.Type}
 }

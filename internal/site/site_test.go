@@ -34,7 +34,7 @@ func TestLookup(t *testing.T) {
 		{"/docs/", Found, "text/gemini"},
 		{"/docs", Redirect, "/docs/"},
 		{"/images", Redirect, "/images/"},
-		{"/images/", NotFound, ""},
+		{"/images/", Found, "text/gemini"}, // a generated listing
 		{"/posts/second.md", Redirect, "/posts/second.gmi"},
 		{"/posts/2024-01-05-first.md", Redirect, "/posts/2024-01-05-first.gmi"},
 		{"/old/first.gmi", Redirect, "/posts/2024-01-05-first.gmi"},
@@ -246,4 +246,22 @@ func TestRobotsAndFavicon(t *testing.T) {
 
 func itoa(n int) string {
 	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n)))
+}
+
+func TestFolderListing(t *testing.T) {
+	fsys := testCapsule()
+	fsys["images/.secret.png"] = file("x")
+	fsys["images/b~"] = file("x")
+	fsys["images/sub/c.png"] = file("x")
+	fsys["images/draft.md"] = file("---\ndraft: true\n---\nSecret.\n")
+	fsys["images/caption.md"] = file("---\ntitle: A caption\n---\nText.\n")
+	s := buildTest(t, fsys)
+	body := string(s.Lookup("/images/").Page.Bytes())
+	want := "# Index of /images/\n\n=> /images/a.png a.png\n=> /images/caption.gmi A caption\n=> /images/sub/ sub/\n\n=> / ↩ Parent folder\n"
+	if body != want {
+		t.Errorf("listing:\n%s\nwant:\n%s", body, want)
+	}
+	if got := string(s.Lookup("/images/sub/").Page.Bytes()); !strings.Contains(got, "=> /images/sub/c.png c.png\n") || !strings.Contains(got, "=> /images/ ↩ Parent folder") {
+		t.Errorf("sub-folder listing:\n%s", got)
+	}
 }
