@@ -273,11 +273,8 @@ func parseFile(fsys fs.FS, opts Options, fi fileInfo) *Doc {
 		d.Body = []byte("This document could not be read.\n")
 		return d
 	}
-	if isMarkdown(fi.source) {
-		parseMarkdown(d, src, opts)
-	} else {
-		parseGemtext(d, src, opts)
-	}
+	d = Parse(fi.source, src, opts)
+	d.ModTime = fi.modTime
 	return d
 }
 

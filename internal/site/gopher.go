@@ -64,11 +64,7 @@ func (s *Site) serveGopher(w gopher.ResponseWriter, r *gopher.Request) {
 		notFound(w, "Not found.")
 		return
 	}
-	res := s.Lookup(p)
-	for i := 0; i < 4 && res.Status == Redirect; i++ {
-		p = pathOf(res.Target)
-		res = s.Lookup(p)
-	}
+	p, res := s.follow(p)
 	switch res.Status {
 	case Found:
 	case Gone:
@@ -112,6 +108,18 @@ func selectorPath(sel string) (p string, menu bool, ok bool) {
 		}
 	}
 	return sel, menu, true
+}
+
+// follow looks p up and follows redirects (aliases, .md sources, folder
+// slashes) a few steps, since Gopher has no redirects of its own; it
+// returns the final path and its resource.
+func (s *Site) follow(p string) (string, Resource) {
+	res := s.Lookup(p)
+	for i := 0; i < 4 && res.Status == Redirect; i++ {
+		p = pathOf(res.Target)
+		res = s.Lookup(p)
+	}
+	return p, res
 }
 
 // pathOf reduces a redirect target (an escaped absolute path) to a path.
@@ -185,11 +193,9 @@ func (s *Site) gopherItem(base, link string) gopher.Item {
 		return gopher.DefaultItem(link, s.opts.Hostname, s.opts.GopherPort)
 	}
 	it := gopher.Item{Type: gopher.TypeText, Selector: target, Host: s.opts.Hostname, Port: s.opts.GopherPort}
-	p, menu, _ := selectorPath(target)
-	res := s.Lookup(p)
-	for i := 0; i < 4 && res.Status == Redirect; i++ {
-		p = pathOf(res.Target)
-		res = s.Lookup(p)
+	asked, menu, _ := selectorPath(target)
+	p, res := s.follow(asked)
+	if p != asked { // redirected: link straight to where it leads
 		it.Selector = p
 	}
 	switch {
