@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"broadside/internal/frontmatter"
@@ -41,6 +39,7 @@ type Snapshot struct {
 
 	bySource map[string]*Doc
 	opts     Options
+	scanned  scanState // see scan.go
 }
 
 // Errors reports how many problems are errors.
@@ -54,16 +53,13 @@ func (s *Snapshot) Errors() int {
 	return n
 }
 
-type fileInfo struct {
-	source  string
-	size    int64
-	modTime time.Time
-}
-
 // Load reads every document of fsys. When prev is not nil, documents whose
 // file has the same size and modification time as in prev are taken from it
 // instead of being parsed again; prev must have been loaded with the same
-// options. Load fails only when the root itself cannot be read.
+// options. Load fails only when the root itself cannot be read, or when
+// the system runs short of resources (too many open files): then the
+// caller keeps its last snapshot rather than one missing every file that
+// could not be opened. Give it RootFS(root) for a folder (see scan.go).
 func Load(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, error) {
 	if opts.Converter == nil {
 		opts.Converter = gemtext.New(gemtext.Options{})
@@ -72,79 +68,20 @@ func Load(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, error) {
 		opts.Location = time.UTC
 	}
 	s := &Snapshot{Docs: map[string]*Doc{}, bySource: map[string]*Doc{}, opts: opts}
-	var todo []fileInfo
-	var problems []Problem
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			problems = append(problems, Problem{File: p, Severity: Error, Msg: err.Error()})
-			return nil
-		}
-		if p != "." && Hidden(p) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		s.Files++
-		if !IsDocument(p) {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			problems = append(problems, Problem{File: p, Severity: Error, Msg: err.Error()})
-			return nil
-		}
-		fi := fileInfo{source: p, size: info.Size(), modTime: info.ModTime()}
-		if prev != nil {
-			if old := prev.bySource[p]; old != nil && old.Size == fi.size && old.ModTime.Equal(fi.modTime) {
-				s.bySource[p] = old
-				s.Reused++
-				return nil
-			}
-		}
-		todo = append(todo, fi)
-		return nil
-	})
+	todo, problems, err := s.scan(fsys, prev)
 	if err != nil {
 		return nil, fmt.Errorf("reading capsule: %w", err)
 	}
 	s.Parsed = len(todo)
-	for _, d := range parseAll(fsys, opts, todo) {
+	docs, err := parseAll(fsys, opts, todo)
+	if err != nil {
+		return nil, fmt.Errorf("reading capsule: %w", err)
+	}
+	for _, d := range docs {
 		s.bySource[d.Source] = d
 	}
 	s.index(problems)
 	return s, nil
-}
-
-// parseAll parses files on every CPU: conversion dominates load time.
-func parseAll(fsys fs.FS, opts Options, todo []fileInfo) []*Doc {
-	docs := make([]*Doc, len(todo))
-	workers := min(runtime.GOMAXPROCS(0), len(todo))
-	var next sync.Mutex
-	i := 0
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				next.Lock()
-				j := i
-				i++
-				next.Unlock()
-				if j >= len(todo) {
-					return
-				}
-				docs[j] = parseFile(fsys, opts, todo[j])
-			}
-		})
-	}
-	wg.Wait()
-	return docs
 }
 
 // index builds the served-path map from the parsed documents, reporting
@@ -249,32 +186,6 @@ func Parse(source string, src []byte, opts Options) *Doc {
 	} else {
 		parseGemtext(d, src, opts)
 	}
-	return d
-}
-
-func parseFile(fsys fs.FS, opts Options, fi fileInfo) *Doc {
-	d := &Doc{Source: fi.source, Path: ServedPath(fi.source), Size: fi.size, ModTime: fi.modTime}
-	if fi.size > MaxDocSize {
-		d.problem(0, Error, fmt.Sprintf("file is %d bytes, over the %d byte limit; a notice is served instead", fi.size, MaxDocSize))
-		d.Kind = Gemtext
-		d.Title = nameTitle(fi.source)
-		d.Body = []byte("This document is too large to serve.\n")
-		return d
-	}
-	src, err := fs.ReadFile(fsys, fi.source)
-	if err != nil {
-		cause := errors.Unwrap(err) // the PathError's cause; the file is in the Problem
-		if cause == nil {
-			cause = err
-		}
-		d.problem(0, Error, fmt.Sprintf("cannot read: %v", cause))
-		d.Kind = Gemtext
-		d.Title = nameTitle(fi.source)
-		d.Body = []byte("This document could not be read.\n")
-		return d
-	}
-	d = Parse(fi.source, src, opts)
-	d.ModTime = fi.modTime
 	return d
 }
 
