@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -35,13 +36,27 @@ func Slugify(s string) string {
 	return b.String()
 }
 
-// tagsOf canonicalises a document's tags, dropping unusable ones and those
-// repeated under another spelling.
+// maxTags and maxTagLength bound the tags of one document. The site makes
+// a page and a feed for every tag, and every feed entry lists all the tags
+// of its document, so the work grows with the square of one document's
+// tags: 8,000 tags in one article made 64 million feed categories.
+const (
+	maxTags      = 64
+	maxTagLength = 100 // characters
+)
+
+// tagsOf canonicalises a document's tags, dropping unusable ones, those
+// repeated under another spelling and those past maxTags.
 func tagsOf(d *Doc, names []string) []Tag {
 	var tags []Tag
 	seen := map[string]bool{}
+	extra := 0
 	for _, n := range names {
 		n = strings.TrimSpace(n)
+		if utf8.RuneCountInString(n) > maxTagLength {
+			d.problem(0, Warning, fmt.Sprintf("tag %q… is longer than %d characters; ignored", truncate(n, 40), maxTagLength))
+			continue
+		}
 		slug := Slugify(n)
 		if slug == "" {
 			d.problem(0, Warning, fmt.Sprintf("tag %q has no letters or digits; ignored", n))
@@ -50,8 +65,26 @@ func tagsOf(d *Doc, names []string) []Tag {
 		if seen[slug] {
 			continue
 		}
+		if len(tags) == maxTags {
+			extra++
+			continue
+		}
 		seen[slug] = true
 		tags = append(tags, Tag{Name: n, Slug: slug})
 	}
+	if extra > 0 {
+		d.problem(0, Warning, fmt.Sprintf("%d more tags than the %d a document may have; only the first %d are kept", extra, maxTags, maxTags))
+	}
 	return tags
+}
+
+// truncate returns the first n characters of s.
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
