@@ -14,6 +14,7 @@ import (
 
 	"broadside/internal/capsule"
 	"broadside/internal/config"
+	"broadside/internal/frontend"
 	"broadside/internal/gemini"
 	"broadside/internal/gemtext"
 	"broadside/internal/gopher"
@@ -79,7 +80,7 @@ func serve(args []string, stderr io.Writer) error {
 	gemSrv := &gemini.Server{
 		Hostnames:     []string{cfg.Hostname},
 		Port:          ports.gemini,
-		Handler:       live,
+		Handler:       &frontend.Gemini{Live: live, Logger: logger},
 		TLSConfig:     certs.TLSConfig(),
 		Logger:        logger,
 		LogClientAddr: cfg.Log.ClientAddr,
@@ -89,7 +90,7 @@ func serve(args []string, stderr io.Writer) error {
 		"cert_sha256", certs.Fingerprint())
 	var gopSrv *gopher.Server
 	if gopLn != nil {
-		gopSrv = &gopher.Server{Handler: live.GopherHandler(), Logger: logger, LogClientAddr: cfg.Log.ClientAddr}
+		gopSrv = &gopher.Server{Handler: &frontend.Gopher{Live: live}, Logger: logger, LogClientAddr: cfg.Log.ClientAddr}
 		go func() { errc <- serveErr("gopher", gopSrv.Serve(ctx, gopLn)) }()
 		logger.Info("serving gopher", "addr", gopLn.Addr().String(), "url", fmt.Sprintf("gopher://%s:%d/", cfg.Hostname, ports.gopher))
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"broadside/internal/capsule"
+	"broadside/internal/frontend"
 	"broadside/internal/gemini"
 	"broadside/internal/site"
 )
@@ -22,7 +23,7 @@ import (
 // net.Pipe and returns the status line and body.
 func get(t testing.TB, live *site.Live, path string) (string, string) {
 	t.Helper()
-	srv := &gemini.Server{Hostnames: []string{"localhost"}, Port: 1965, Handler: live}
+	srv := &gemini.Server{Hostnames: []string{"localhost"}, Port: 1965, Handler: &frontend.Gemini{Live: live}}
 	c, s := net.Pipe()
 	go srv.ServeConn(context.Background(), s)
 	c.SetDeadline(time.Now().Add(5 * time.Second))

@@ -23,8 +23,7 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 		redirects: map[string]string{},
 		gone:      map[string]bool{},
 		Built:     now,
-
-		gopherCache: newViewCache(opts.GopherCache),
+		views:     NewCache(opts.ViewCache),
 	}
 	var visible []*capsule.Doc
 	for _, d := range snap.Docs {

@@ -5,71 +5,77 @@ import (
 	"sync"
 )
 
-// DefaultGopherCache is the default budget for cached Gopher views.
-const DefaultGopherCache = 32 << 20
+// DefaultViewCache is the default budget for cached views.
+const DefaultViewCache = 32 << 20
 
-// viewCache keeps the Gopher views of the most recently requested pages
-// within a byte budget. Rendering a view costs far more than serving it,
-// so popular pages are rendered once; the budget keeps a crawler that
-// reads every page from doubling the server's memory. It is safe for
-// concurrent use; two requests for the same uncached page may both render
-// it, which is harmless.
-type viewCache struct {
+// Cache keeps derived views of pages (a front-end's rendering of a page
+// into its own format, such as Gopher's text and menu views) within a
+// byte budget, dropping the least recently used first. Rendering a view
+// costs far more than serving it, so popular pages are rendered once; the
+// budget keeps a crawler that reads every page from doubling the server's
+// memory. Each Site has its own Cache, so a view never outlives the
+// snapshot it was rendered from.
+//
+// It is safe for concurrent use; two requests for the same uncached key
+// may both render it, which is harmless.
+type Cache struct {
 	mu     sync.Mutex
 	budget int
 	used   int
 	order  *list.List // of *cacheEntry, most recent first
-	byPath map[string]*list.Element
+	byKey  map[string]*list.Element
 }
 
 type cacheEntry struct {
-	path  string
-	views gopherViews
+	key  string
+	view []byte
 }
 
-func (e *cacheEntry) size() int { return len(e.views.text) + len(e.views.menu) + len(e.path) }
+func (e *cacheEntry) size() int { return len(e.view) + len(e.key) }
 
-func newViewCache(budget int) *viewCache {
-	return &viewCache{budget: budget, order: list.New(), byPath: map[string]*list.Element{}}
+// NewCache returns a cache that holds at most budget bytes of views.
+func NewCache(budget int) *Cache {
+	return &Cache{budget: budget, order: list.New(), byKey: map[string]*list.Element{}}
 }
 
-// get returns the views for path, rendering them with render when they
-// are not cached.
-func (c *viewCache) get(path string, render func() gopherViews) gopherViews {
+// Get returns the view cached under key, rendering it with render when it
+// is not cached. A view larger than the whole budget is returned but not
+// kept.
+func (c *Cache) Get(key string, render func() []byte) []byte {
 	c.mu.Lock()
-	if el, ok := c.byPath[path]; ok {
+	if el, ok := c.byKey[key]; ok {
 		c.order.MoveToFront(el)
-		v := el.Value.(*cacheEntry).views
+		v := el.Value.(*cacheEntry).view
 		c.mu.Unlock()
 		return v
 	}
 	c.mu.Unlock()
 
 	v := render()
-	e := &cacheEntry{path: path, views: v}
+	e := &cacheEntry{key: key, view: v}
 	if e.size() > c.budget {
 		return v
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.byPath[path]; ok { // rendered meanwhile by another request
+	if el, ok := c.byKey[key]; ok { // rendered meanwhile by another request
 		c.order.MoveToFront(el)
 		return v
 	}
-	c.byPath[path] = c.order.PushFront(e)
+	c.byKey[key] = c.order.PushFront(e)
 	c.used += e.size()
 	for c.used > c.budget {
 		last := c.order.Back()
 		old := last.Value.(*cacheEntry)
 		c.order.Remove(last)
-		delete(c.byPath, old.path)
+		delete(c.byKey, old.key)
 		c.used -= old.size()
 	}
 	return v
 }
 
-// len reports the number of cached pages and their bytes, for tests.
-func (c *viewCache) len() (int, int) {
+// Len reports the number of cached views and their bytes.
+func (c *Cache) Len() (views, bytes int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.order.Len(), c.used

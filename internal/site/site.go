@@ -9,9 +9,11 @@ package site
 
 import (
 	"io/fs"
+	"maps"
 	"mime"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,10 +36,10 @@ type Options struct {
 	Robots      string   // /robots.txt body when the capsule has none; "" for the default
 	Favicon     string   // /favicon.txt when the capsule has none
 	IDAuthority string   // authority of tag: entry ids; default Hostname
-	// GopherCache bounds the bytes of rendered Gopher views kept in
-	// memory; 0 means DefaultGopherCache.
-	GopherCache int
-	Location    *time.Location
+	// ViewCache bounds the bytes of front-end views (Gopher's renderings)
+	// kept in memory; 0 means DefaultViewCache.
+	ViewCache int
+	Location  *time.Location
 	// Static is the capsule folder, for files that are not documents.
 	// Build never reads it; requests do.
 	Static fs.FS
@@ -71,28 +73,9 @@ func (o *Options) defaults() {
 	if o.Location == nil {
 		o.Location = time.UTC
 	}
-	if o.GopherCache <= 0 {
-		o.GopherCache = DefaultGopherCache
+	if o.ViewCache <= 0 {
+		o.ViewCache = DefaultViewCache
 	}
-}
-
-// Status is the outcome of a lookup, independent of protocol.
-type Status int
-
-const (
-	NotFound Status = iota
-	Found
-	Redirect // permanent: Target holds the new path
-	Gone
-)
-
-// Resource is the answer to a lookup.
-type Resource struct {
-	Status Status
-	Target string // for Redirect: an absolute path
-	Page   *Page  // for Found: a generated or document page, or nil for a static file
-	File   string // for Found static files: the path in Options.Static
-	Type   string // for Found: the media type
 }
 
 // Page is a generated or document page held in memory. Its parts are
@@ -135,8 +118,7 @@ type Site struct {
 	redirects map[string]string
 	gone      map[string]bool
 	tagIndex  map[string]*TagInfo
-	// gopherCache holds rendered Gopher views within a byte budget.
-	gopherCache *viewCache
+	views     *Cache
 	// NextChange is when a scheduled article becomes due and the site
 	// must be built again; zero if none is scheduled.
 	NextChange time.Time
@@ -157,34 +139,37 @@ type TagInfo struct {
 // Snapshot returns the snapshot the site was built from.
 func (s *Site) Snapshot() *capsule.Snapshot { return s.snap }
 
+// Views returns the site's cache of front-end views.
+func (s *Site) Views() *Cache { return s.views }
+
 // Options returns the options the site was built with, defaults filled.
 func (s *Site) Options() Options { return s.opts }
 
 // Lookup routes a clean absolute path (as the protocol front-ends produce
 // it: unescaped, starting with "/", no dot segments) to a resource.
-func (s *Site) Lookup(p string) Resource {
+func (s *Site) Lookup(p string) Response {
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}
 	if hiddenPath(p) {
-		return Resource{Status: NotFound}
+		return Response{Status: NotFound}
 	}
 	if s.gone[p] {
-		return Resource{Status: Gone}
+		return Response{Status: Gone}
 	}
 	if pg, ok := s.pages[p]; ok {
-		return Resource{Status: Found, Page: pg, Type: pg.Type}
+		return Response{Status: Found, Page: pg, Type: pg.Type}
 	}
 	if t, ok := s.redirects[p]; ok {
-		return Resource{Status: Redirect, Target: t}
+		return Response{Status: Redirect, Target: t}
 	}
 	return s.static(p)
 }
 
 // static serves a file of the capsule that is not a document.
-func (s *Site) static(p string) Resource {
+func (s *Site) static(p string) Response {
 	if s.opts.Static == nil {
-		return Resource{Status: NotFound}
+		return Response{Status: NotFound}
 	}
 	name := strings.TrimPrefix(p, "/")
 	dirPath := strings.HasSuffix(p, "/")
@@ -194,23 +179,23 @@ func (s *Site) static(p string) Resource {
 	}
 	fi, err := fs.Stat(s.opts.Static, name)
 	if err != nil {
-		return Resource{Status: NotFound}
+		return Response{Status: NotFound}
 	}
 	if fi.IsDir() {
 		if !dirPath {
-			return Resource{Status: Redirect, Target: (&url.URL{Path: p + "/"}).EscapedPath()}
+			return Response{Status: Redirect, Target: (&url.URL{Path: p + "/"}).EscapedPath()}
 		}
 		if pg, ok := s.pages[p+"index.gmi"]; ok {
-			return Resource{Status: Found, Page: pg, Type: pg.Type}
+			return Response{Status: Found, Page: pg, Type: pg.Type}
 		}
 		return s.listing(p, name)
 	}
 	// Documents are served only through the snapshot, which knows about
 	// drafts and future dates; their sources never leave as raw files.
 	if dirPath || !fi.Mode().IsRegular() || capsule.IsDocument(name) {
-		return Resource{Status: NotFound}
+		return Response{Status: NotFound}
 	}
-	return Resource{Status: Found, File: name, Type: s.mediaType(name)}
+	return Response{Status: Found, File: name, Type: s.mediaType(name)}
 }
 
 // mediaType maps a file name to its media type; text gets an explicit
@@ -273,10 +258,10 @@ func escapePath(p string) string {
 
 // listing is the page of a folder without an index: its visible files and
 // folders, documents by title. Drafts and hidden files are left out.
-func (s *Site) listing(p, name string) Resource {
+func (s *Site) listing(p, name string) Response {
 	entries, err := fs.ReadDir(s.opts.Static, name)
 	if err != nil {
-		return Resource{Status: NotFound}
+		return Response{Status: NotFound}
 	}
 	var w gemtextWriter
 	w.heading(1, "Index of "+p)
@@ -312,5 +297,31 @@ func (s *Site) listing(p, name string) Resource {
 	}
 	w.link(parent, "↩ Parent folder")
 	pg := gemtextPage(s, "Index of "+p, "", w.Bytes())
-	return Resource{Status: Found, Page: pg, Type: pg.Type}
+	return Response{Status: Found, Page: pg, Type: pg.Type}
+}
+
+// Open opens a static file a Found response names. Lookup answers only
+// for regular files; Open checks the opened file again and refuses
+// anything else, so a device or socket swapped in after the lookup is
+// never read.
+func (s *Site) Open(name string) (fs.File, error) {
+	if s.opts.Static == nil {
+		return nil, fs.ErrNotExist
+	}
+	f, err := s.opts.Static.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	return f, nil
+}
+
+// Paths lists the path of every page the site holds in memory (documents,
+// generated pages, feeds), sorted. Static files are not included.
+func (s *Site) Paths() []string {
+	return slices.Sorted(maps.Keys(s.pages))
 }
