@@ -43,13 +43,6 @@ type Request struct {
 	Context context.Context
 }
 
-func (r *Request) ctx() context.Context {
-	if r.Context == nil {
-		return context.Background()
-	}
-	return r.Context
-}
-
 // Status says what a Response is. The front-ends map it to their own
 // status lines and item types.
 type Status int
