@@ -238,5 +238,14 @@ func siteOptions(cfg *config.Config, ports publicPorts) (capsule.Options, site.O
 			Favicon:     cfg.Favicon,
 			IDAuthority: cfg.Feed.IDAuthority,
 			Location:    cfg.Timezone,
+			Redirects:   redirectRules(cfg.Redirects),
 		}
+}
+
+func redirectRules(rs []config.Redirect) []site.RedirectRule {
+	out := make([]site.RedirectRule, len(rs))
+	for i, r := range rs {
+		out[i] = site.RedirectRule{From: r.From, To: r.To, Temporary: !r.Permanent}
+	}
+	return out
 }

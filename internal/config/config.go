@@ -44,6 +44,8 @@ type Config struct {
 	Removed  []string // paths that answer 52 Gone; each starts with "/"
 	Robots   string   // body of /robots.txt when the capsule has none; "" = built-in default
 	Favicon  string   // body of /favicon.txt: one emoji
+	// Redirects are the [[redirect]] rules, in the file's order.
+	Redirects []Redirect
 }
 
 // Gemini configures the Gemini server.

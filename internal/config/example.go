@@ -89,4 +89,17 @@ entries = 20
 # Articles listed on the home page, newest first: 1 to 10000. Tag pages
 # list all their articles.
 recent = 30
+
+# Redirect rules, one [[redirect]] table each (none by default). "from" is
+# a path; ending in "/" makes it a prefix rule that carries the rest of the
+# path over ("/old/" to "/posts/": /old/a.gmi goes to /posts/a.gmi). "to"
+# is a path of this site or an absolute URL (another host or scheme).
+# "permanent" (default true) answers 31, false answers 30. Rules come
+# before articles: "broadside check" warns when one hides an article, and
+# a chain of rules that loops is an error. Gopher, which has no redirects,
+# follows local rules itself and shows a link for the others.
+# [[redirect]]
+# from = "/old/"
+# to = "/posts/"
+# permanent = true
 `

@@ -27,6 +27,7 @@ type rawConfig struct {
 	Render   toml.Primitive `toml:"render"`
 	Feed     toml.Primitive `toml:"feed"`
 	Index    toml.Primitive `toml:"index"`
+	Redirect toml.Primitive `toml:"redirect"`
 }
 
 type rawGemini struct {
@@ -77,6 +78,7 @@ type values struct {
 	logClientAddr                                                     opt[bool]
 	logLevel, links, deepHeadings, emphasis, idAuthority              opt[string]
 	feedEntries, indexRecent                                          opt[int]
+	redirects                                                         []rawRedirectRule
 }
 
 // decoder decodes one file, collecting every problem.
@@ -145,6 +147,7 @@ func decode(data []byte, file string) (*values, []error) {
 	if d.table(r.Index, "index", &ix) {
 		v.indexRecent = field[int](d, ix.Recent, "index.recent")
 	}
+	v.redirects = d.redirects(r.Redirect, data)
 	d.unknownKeys()
 	return v, d.errs
 }

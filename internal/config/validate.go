@@ -87,6 +87,7 @@ func (v *validator) config() *Config {
 		}
 	}
 	c.Index.Recent = v.intRange("index.recent", r.indexRecent, defaultRecent, 1, 10000)
+	c.Redirects = v.redirects(r.redirects)
 	return c
 }
 

@@ -9,6 +9,7 @@ import (
 	"broadside/internal/capsule"
 	"broadside/internal/gopher"
 	"broadside/internal/site"
+	"broadside/internal/site/sitetest"
 )
 
 func TestGeminiRoundTrip(t *testing.T) {
@@ -169,5 +170,42 @@ func TestSampleCapsuleMenusLint(t *testing.T) {
 	}
 	if menus < 15 {
 		t.Errorf("only %d menus checked", menus)
+	}
+}
+
+// TestRedirectRulesOverProtocols: Gemini answers 31 or 30 with the
+// target; Gopher, which has no redirects, follows local rules itself and
+// offers a link for a rule to another host.
+func TestRedirectRulesOverProtocols(t *testing.T) {
+	fsys := testCapsule()
+	snap, err := capsule.Load(fsys, capsule.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions(fsys)
+	opts.Redirects = []site.RedirectRule{
+		{From: "/old/", To: "/posts/"},
+		{From: "/feed.xml", To: "/atom.xml", Temporary: true},
+		{From: "/moved/", To: "gemini://new.example/archive/"},
+	}
+	l := liveOf(site.Build(snap, opts, sitetest.Now))
+	for _, tt := range []struct{ request, header string }{
+		{"gemini://example.org/old/third.gmi", "31 /posts/third.gmi"},
+		{"gemini://example.org/feed.xml", "30 /atom.xml"},
+		{"gemini://example.org/moved/a.gmi", "31 gemini://new.example/archive/a.gmi"},
+	} {
+		if header, body := geminiGet(t, l, tt.request); header != tt.header || body != "" {
+			t.Errorf("%s: %q %q, want %q and no body", tt.request, header, body, tt.header)
+		}
+	}
+	if got := gopherGet(t, l, "/old/third.gmi"); !strings.HasPrefix(got, "Third\r\n") {
+		t.Errorf("gopher did not follow the local rule:\n%s", got)
+	}
+	got := gopherGet(t, l, "/moved/a.gmi")
+	if !strings.Contains(got, "\tURL:gemini://new.example/archive/a.gmi\t") {
+		t.Errorf("gopher offers no link to the external target:\n%s", got)
+	}
+	if err := gopher.LintMenu([]byte(got)); err != nil {
+		t.Errorf("menu fails lint: %v\n%s", err, got)
 	}
 }

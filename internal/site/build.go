@@ -23,6 +23,7 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 		redirects: map[string]string{},
 		gone:      map[string]bool{},
 		Built:     now,
+		rules:     newRules(opts.Redirects),
 		views:     NewCache(opts.ViewCache),
 	}
 	var visible []*capsule.Doc

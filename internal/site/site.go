@@ -40,6 +40,9 @@ type Options struct {
 	// kept in memory; 0 means DefaultViewCache.
 	ViewCache int
 	Location  *time.Location
+	// Redirects are the operator's redirect rules; they come before
+	// every page.
+	Redirects []RedirectRule
 	// Static is the capsule folder, for files that are not documents.
 	// Build never reads it; requests do.
 	Static fs.FS
@@ -116,6 +119,7 @@ type Site struct {
 	snap      *capsule.Snapshot
 	pages     map[string]*Page
 	redirects map[string]string
+	rules     rules
 	gone      map[string]bool
 	tagIndex  map[string]*TagInfo
 	views     *Cache
@@ -150,6 +154,9 @@ func (s *Site) Options() Options { return s.opts }
 func (s *Site) Lookup(p string) Response {
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
+	}
+	if _, res, ok := s.rules.match(p); ok {
+		return res
 	}
 	if hiddenPath(p) {
 		return Response{Status: NotFound}

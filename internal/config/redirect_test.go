@@ -1,0 +1,83 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestRedirects(t *testing.T) {
+	c := mustParse(t, `title = "x"
+
+[[redirect]]
+from = "/old/"
+to = "/posts/"
+
+[[redirect]]
+from = "/feed.xml"
+to = "/atom.xml"
+permanent = false
+
+[[redirect]]
+from = "/moved/"
+to = "gemini://new.example/archive/"
+`)
+	want := []Redirect{
+		{From: "/old/", To: "/posts/", Permanent: true, Line: 3},
+		{From: "/feed.xml", To: "/atom.xml", Permanent: false, Line: 7},
+		{From: "/moved/", To: "gemini://new.example/archive/", Permanent: true, Line: 12},
+	}
+	if !reflect.DeepEqual(c.Redirects, want) {
+		t.Errorf("redirects\n got %+v\nwant %+v", c.Redirects, want)
+	}
+}
+
+func TestRedirectErrors(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string // each must appear in the error text
+	}{
+		{"not an array", "redirect = \"/a\"\n", []string{"redirect: want an array of tables"}},
+		{"missing to", "[[redirect]]\nfrom = \"/a\"\n", []string{":1: redirect: rule 1: needs both from and to"}},
+		{"relative from", "[[redirect]]\nfrom = \"a\"\nto = \"/b\"\n", []string{":1: redirect.from: rule 1: \"a\" must start with /"}},
+		{"unclean from", "[[redirect]]\nfrom = \"/a/../b\"\nto = \"/b\"\n", []string{`write "/b"`}},
+		{"escaped from", "[[redirect]]\nfrom = \"/a%20b\"\nto = \"/b\"\n", []string{"unescaped path"}},
+		{"root", "[[redirect]]\nfrom = \"/\"\nto = \"/b/\"\n", []string{"whole site"}},
+		{"relative to", "[[redirect]]\nfrom = \"/a\"\nto = \"b\"\n", []string{"absolute path"}},
+		{"space in to", "[[redirect]]\nfrom = \"/a\"\nto = \"/b c\"\n", []string{"percent-encode"}},
+		{"prefix to a file", "[[redirect]]\nfrom = \"/a/\"\nto = \"/b\"\n", []string{`to must end in / too: "/b/"`}},
+		{"duplicate", "[[redirect]]\nfrom = \"/a\"\nto = \"/b\"\n[[redirect]]\nfrom = \"/a\"\nto = \"/c\"\n", []string{":4: redirect.from: rule 2: \"/a\" is already redirected by rule 1"}},
+		{"wrong type", "[[redirect]]\nfrom = 5\nto = \"/b\"\npermanent = \"yes\"\n", []string{"redirect.from: rule 1: want a string", "redirect.permanent: rule 1: want true or false"}},
+		{"unknown key", "[[redirect]]\nfrom = \"/a\"\nto = \"/b\"\ncode = 30\n", []string{":1: redirect.code: rule 1: unknown key"}},
+		{"loop", "[[redirect]]\nfrom = \"/a\"\nto = \"/b\"\n[[redirect]]\nfrom = \"/b\"\nto = \"/a\"\n", []string{"redirect loop: /a -> /b -> /a -> /b"}},
+		{"prefix loop", "[[redirect]]\nfrom = \"/a/\"\nto = \"/a/b/\"\n", []string{"redirect loop: /a/x -> /a/b/x -> /a/b/b/x"}},
+		{"self", "[[redirect]]\nfrom = \"/a\"\nto = \"/a\"\n", []string{"redirect loop: /a -> /a -> /a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.src), siteFile)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+func TestRedirectChainsThatEnd(t *testing.T) {
+	rules := []Redirect{
+		{From: "/a", To: "/b"},
+		{From: "/b", To: "/c"},
+		{From: "/old/", To: "/new/"},
+		{From: "/new/", To: "gemini://elsewhere.example/new/"},
+		{From: "/x/", To: "/y/"},
+		{From: "/x/deep/", To: "/x/"}, // longest prefix first: /x/deep/q -> /x/q -> /y/q
+	}
+	if loops := RedirectLoops(rules); len(loops) > 0 {
+		t.Errorf("false loops: %v", loops)
+	}
+}
