@@ -52,7 +52,8 @@ type Doc struct {
 	Size    int64
 	ModTime time.Time
 	// Links lists the document's links and images to paths of the
-	// capsule, where they are written, for "broadside check".
+	// capsule and to other Gemini capsules, where they are written, for
+	// "broadside check".
 	Links []Link
 	// Problems lists what is wrong with the file, as it was read.
 	Problems []diag.Diagnostic
@@ -65,10 +66,11 @@ type Doc struct {
 }
 
 // Link is a link or an image of a document that leads to a path of the
-// capsule.
+// capsule or to a gemini:// URL.
 type Link struct {
 	// Target is the absolute, unescaped path linked to, without query or
-	// fragment ("/posts/x.gmi" for "x.md" written in posts/a.md).
+	// fragment ("/posts/x.gmi" for "x.md" written in posts/a.md), or an
+	// absolute gemini:// URL as written.
 	Target string
 	// Written is the destination as the author wrote it.
 	Written string

@@ -137,7 +137,8 @@ func (l *linkLog) locate(d *Doc, body []byte, bodyLine int) {
 		out := l.rewritten[i]
 		outside := out == "" && dest != "" && !strings.HasPrefix(dest, "#") && !hasScheme(dest) && !strings.HasPrefix(dest, "//")
 		internal := strings.HasPrefix(out, "/") && !strings.HasPrefix(out, "//")
-		if !outside && !internal {
+		remote := isGemini(out)
+		if !outside && !internal && !remote {
 			continue
 		}
 		key := dest + "\x00" + out
@@ -161,6 +162,10 @@ func (l *linkLog) locate(d *Doc, body []byte, bodyLine int) {
 			d.report(CodeLinkOutside, line, col, Warning, fmt.Sprintf("link %q leads out of the capsule; only its text is kept", dest))
 			continue
 		}
+		if remote {
+			d.Links = append(d.Links, Link{Target: out, Written: dest, Line: line, Col: col})
+			continue
+		}
 		target, _, _ := strings.Cut(out, "#")
 		target, _, _ = strings.Cut(target, "?")
 		if u, err := url.PathUnescape(target); err == nil {
@@ -168,4 +173,9 @@ func (l *linkLog) locate(d *Doc, body []byte, bodyLine int) {
 		}
 		d.Links = append(d.Links, Link{Target: target, Written: dest, Line: line, Col: col})
 	}
+}
+
+// isGemini reports whether u is an absolute gemini:// URL.
+func isGemini(u string) bool {
+	return len(u) > len("gemini://") && strings.EqualFold(u[:len("gemini://")], "gemini://")
 }

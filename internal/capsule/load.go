@@ -62,6 +62,17 @@ func (s *Snapshot) Errors() int {
 // the snapshot has no such file.
 func (s *Snapshot) Current(source string) *Doc { return s.bySource[source] }
 
+// Sources returns the latest version of every file, broken or not, in
+// file name order.
+func (s *Snapshot) Sources() []*Doc {
+	out := make([]*Doc, 0, len(s.bySource))
+	for _, d := range s.bySource {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b *Doc) int { return strings.Compare(a.Source, b.Source) })
+	return out
+}
+
 // Stale reports whether d is served as the last good version of a file
 // whose current version is broken.
 func (s *Snapshot) Stale(d *Doc) bool {
@@ -481,6 +492,10 @@ func parseGemtext(d *Doc, src []byte, opts Options) {
 // gemtextLink records a link line of a gemtext file that leads into the
 // capsule.
 func (d *Doc) gemtextLink(dir, u string, line, col int) {
+	if isGemini(u) {
+		d.Links = append(d.Links, Link{Target: u, Written: u, Line: line, Col: col})
+		return
+	}
 	if u == "" || hasScheme(u) || strings.HasPrefix(u, "//") {
 		return
 	}
