@@ -48,6 +48,6 @@ func checkEncoding(d *Doc, src []byte) {
 		plural = ""
 	}
 	d.report(CodeEncoding, first, 0, Warning, fmt.Sprintf(
-		"not UTF-8 (it looks like %s): invalid bytes on %d line%s are shown as U+FFFD; convert the file, e.g. %s",
+		"not UTF-8, it looks like %s: invalid bytes on %d line%s are shown as U+FFFD; convert the file, e.g. %s",
 		guess, lines, plural, cmd))
 }

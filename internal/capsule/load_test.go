@@ -497,7 +497,7 @@ func TestBrokenFilesNextToGoodOnes(t *testing.T) {
 		{"bad-toml.md", 3, Error, "the value is missing", "TOML body.\n", true},
 		{"bad-date.md", 3, Error, "date", "Body.\n", true},
 		{"unclosed.md", 1, Error, "never closed", "", true},
-		{"bad-utf8.md", 3, Warning, "not UTF-8 (it looks like Latin-1", "Bad \uFFFD byte.\n", false},
+		{"bad-utf8.md", 3, Warning, "not UTF-8, it looks like Latin-1", "Bad \uFFFD byte.\n", false},
 		{"raw-utf8.gmi", 2, Warning, "not UTF-8", "# R\nBad \uFFFD byte.\n", false},
 	}
 	for _, tt := range tests {

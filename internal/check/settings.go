@@ -32,19 +32,18 @@ func Settings(cfg *config.Config, file string, line func(key string) int, bind f
 	if cfg.Gopher.Enabled() {
 		listens = append(listens, struct{ key, addr string }{"gopher.listen", cfg.Gopher.Listen})
 	}
+	var public []string
+	where := line("hostname")
 	for _, l := range listens {
 		host, portText, err := net.SplitHostPort(l.addr)
 		if err != nil {
 			continue // the config loader reports it
 		}
 		if isLocal(cfg.Hostname) && !isLocal(host) {
-			where := line("hostname")
+			public = append(public, fmt.Sprintf("%s %q", l.key, l.addr))
 			if where == 0 {
 				where = line(l.key)
 			}
-			out = append(out, diag.Diagnostic{File: file, Line: where, Severity: diag.Warning, Code: CodePublicLocalhost,
-				Message: fmt.Sprintf(`hostname is %q but %s %q accepts other machines: their clients get 53 and the feeds link to %s; set hostname to the name readers use`,
-					cfg.Hostname, l.key, l.addr, cfg.Hostname)})
 		}
 		port, err := strconv.Atoi(portText)
 		if err != nil || port == 0 || port >= 1024 {
@@ -54,6 +53,15 @@ func Settings(cfg *config.Config, file string, line func(key string) int, bind f
 			out = append(out, diag.Diagnostic{File: file, Line: line(l.key), Severity: diag.Warning, Code: CodePrivilegedPort,
 				Message: fmt.Sprintf("%s: port %d is below 1024 and %v: run as a service with CAP_NET_BIND_SERVICE (AmbientCapabilities in systemd), or listen above 1023 and forward the port", l.key, port, err)})
 		}
+	}
+	if len(public) > 0 {
+		verb := "accepts"
+		if len(public) > 1 {
+			verb = "accept"
+		}
+		out = append(out, diag.Diagnostic{File: file, Line: where, Severity: diag.Warning, Code: CodePublicLocalhost,
+			Message: fmt.Sprintf(`hostname is %q but %s %s other machines: their clients get 53 and the feeds link to %s; set hostname to the name readers use, or listen on 127.0.0.1`,
+				cfg.Hostname, strings.Join(public, " and "), verb, cfg.Hostname)})
 	}
 	return out
 }

@@ -23,6 +23,8 @@ func TestSettings(t *testing.T) {
 		{"public with a real name", "hostname = \"example.org\"\n[gemini]\nlisten = \":1965\"\n[gopher]\nlisten = \"0.0.0.0:7070\"\n", refuse, nil},
 		{"public with localhost", "hostname = \"localhost\"\n\n[gemini]\nlisten = \":1965\"\n[gopher]\nlisten = \"\"\n", refuse,
 			[]string{`c.toml:1: warning: hostname is "localhost" but gemini.listen ":1965" accepts other machines`}},
+		{"both public with localhost: one warning", "hostname = \"127.0.0.1\"\n[gemini]\nlisten = \":1965\"\n[gopher]\nlisten = \"[::]:7070\"\n", refuse,
+			[]string{`c.toml:1: warning: hostname is "127.0.0.1" but gemini.listen ":1965" and gopher.listen "[::]:7070" accept other machines`}},
 		{"public with the default hostname: at the listen line", "[gemini]\nlisten = \"127.0.0.1:1965\"\n[gopher]\nlisten = \"192.0.2.1:7070\"\n", refuse,
 			[]string{`c.toml:4: warning: hostname is "localhost" but gopher.listen "192.0.2.1:7070" accepts other machines`}},
 		{"port 70 refused", "hostname = \"example.org\"\n[gopher]\nlisten = \":70\"\n", refuse,
