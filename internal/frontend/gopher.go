@@ -69,12 +69,26 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 		io.WriteString(w, v.caps())
 		return
 	}
+	search := r.Search
+	if i := strings.IndexByte(sel, '?'); i >= 0 {
+		// A link to a page of search results carries its query the way
+		// a URL does: "/search/2?query".
+		q, err := url.QueryUnescape(strings.ReplaceAll(sel[i+1:], "+", "%2B"))
+		if err != nil {
+			notFound(w, "Not found.")
+			return
+		}
+		sel = sel[:i]
+		if search == "" {
+			search = q
+		}
+	}
 	p, menu, ok := selectorPath(sel)
 	if !ok {
 		notFound(w, "Not found.")
 		return
 	}
-	req := &site.Request{Path: p, Query: r.Search, Proto: site.Gopher, Client: site.Client{Addr: addrOf(r.RemoteAddr)}, Context: r.Context()}
+	req := &site.Request{Path: p, Query: search, Proto: site.Gopher, Client: site.Client{Addr: addrOf(r.RemoteAddr)}, Context: r.Context()}
 	p, res := v.follow(req)
 	switch res.Status {
 	case site.Found:
@@ -128,11 +142,14 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 
 // render returns a view of pg, from the site's cache unless the page
 // answers a query (search results are not worth keeping).
-func (v view) render(kind, p string, req *site.Request, pg *site.Page, f func(string, *site.Page) []byte) []byte {
+func (v view) render(kind, p string, req *site.Request, pg *site.Page, f func(string, *site.Page, bool) []byte) []byte {
 	if req.Query != "" {
-		return f(p, pg)
+		return f(p, pg, false)
 	}
-	return v.s.Views().Get(kind+p, func() []byte { return f(p, pg) })
+	// A document (not a folder or generated menu) gets links between its
+	// text and menu views.
+	doc := !strings.HasSuffix(p, "/")
+	return v.s.Views().Get(kind+p, func() []byte { return f(p, pg, doc) })
 }
 
 // selectorPath turns a selector into a site path, reporting whether the
@@ -221,9 +238,9 @@ func (v view) renderOptions(p string) gopher.RenderOptions {
 
 // textView renders a gemtext page at path p as Gopher text. A document's
 // text view ends with a pointer to its menu view, so a reader can switch.
-func (v view) textView(p string, pg *site.Page) []byte {
+func (v view) textView(p string, pg *site.Page, doc bool) []byte {
 	src := pg.Bytes()
-	if !strings.HasSuffix(p, "/") {
+	if doc {
 		src = append(append([]byte(nil), src...), "\n=> "+escapePath(p)+MenuSuffix+" Menu view of this page, with links to follow\n"...)
 	}
 	var text bytes.Buffer
@@ -233,9 +250,9 @@ func (v view) textView(p string, pg *site.Page) []byte {
 
 // menuView renders a gemtext page at path p as a Gopher menu. A
 // document's menu view starts with a pointer to its text view.
-func (v view) menuView(p string, pg *site.Page) []byte {
+func (v view) menuView(p string, pg *site.Page, doc bool) []byte {
 	src := pg.Bytes()
-	if !strings.HasSuffix(p, "/") {
+	if doc {
 		src = append([]byte("=> "+escapePath(p)+" Text view of this page, for reading and saving\n\n"), src...)
 	}
 	var menu bytes.Buffer
@@ -251,6 +268,11 @@ func (v view) gopherItem(base, link string) gopher.Item {
 		return gopher.DefaultItem(link, v.opts.Hostname, v.opts.GopherPort)
 	}
 	it := gopher.Item{Type: gopher.TypeText, Selector: target, Host: v.opts.Hostname, Port: v.opts.GopherPort}
+	if u, err := url.Parse(link); err == nil && u.RawQuery != "" {
+		// A page of search results: a menu, its query in the selector.
+		it.Type, it.Selector = gopher.TypeMenu, target+"?"+u.RawQuery
+		return it
+	}
 	asked, menu, _ := selectorPath(target)
 	p, res := v.follow(&site.Request{Path: asked, Proto: site.Gopher})
 	if p != asked { // redirected: link straight to where it leads

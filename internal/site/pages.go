@@ -40,6 +40,15 @@ func (w *gemtextWriter) link(p, label string) {
 	w.WriteByte('\n')
 }
 
+// rawLink writes a link line to an already escaped URL.
+func (w *gemtextWriter) rawLink(u, label string) {
+	w.WriteString("=> " + u)
+	if label = oneLine(label); label != "" {
+		w.WriteString(" " + label)
+	}
+	w.WriteByte('\n')
+}
+
 // entry writes a gemsub entry: "=> URL YYYY-MM-DD Title".
 func (w *gemtextWriter) entry(d *capsule.Doc) {
 	w.link(d.Path, d.Date.Format("2006-01-02")+" "+d.Title)
@@ -165,6 +174,9 @@ func (s *Site) indexPage() *Page {
 	w.link("/archive/", fmt.Sprintf("Archive: all %d articles by year", len(s.Articles)))
 	w.link("/tags/", fmt.Sprintf("Tags (%d)", len(s.Tags)))
 	w.link("/atom.xml", "Atom feed")
+	if s.opts.Search != nil {
+		w.link(SearchPath, "Search the archive")
+	}
 	return gemtextPage(s, s.opts.Title, "", w.Bytes())
 }
 

@@ -43,6 +43,11 @@ type Options struct {
 	// Redirects are the operator's redirect rules; they come before
 	// every page.
 	Redirects []RedirectRule
+	// Search answers /search; nil leaves search out.
+	Search Searcher
+	// SearchPerPage is the number of results a page shows; 0 means
+	// DefaultSearchPerPage.
+	SearchPerPage int
 	// Static is the capsule folder, for files that are not documents.
 	// Build never reads it; requests do.
 	Static fs.FS
@@ -75,6 +80,9 @@ func (o *Options) defaults() {
 	}
 	if o.Location == nil {
 		o.Location = time.UTC
+	}
+	if o.SearchPerPage <= 0 {
+		o.SearchPerPage = DefaultSearchPerPage
 	}
 	if o.ViewCache <= 0 {
 		o.ViewCache = DefaultViewCache
