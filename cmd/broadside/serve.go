@@ -239,6 +239,8 @@ func siteOptions(cfg *config.Config, ports publicPorts) (capsule.Options, site.O
 			IDAuthority: cfg.Feed.IDAuthority,
 			Location:    cfg.Timezone,
 			Redirects:   redirectRules(cfg.Redirects),
+			Cache:       site.NewCache(int(cfg.Cache.Size)),
+			PageSize:    cfg.Index.PageSize,
 		}
 }
 

@@ -44,6 +44,7 @@ type Config struct {
 	Removed  []string // paths that answer 52 Gone; each starts with "/"
 	Robots   string   // body of /robots.txt when the capsule has none; "" = built-in default
 	Favicon  string   // body of /favicon.txt: one emoji
+	Cache    Cache
 	// Redirects are the [[redirect]] rules, in the file's order.
 	Redirects []Redirect
 }
@@ -102,7 +103,8 @@ type Feed struct {
 
 // Index configures the home page.
 type Index struct {
-	Recent int // articles listed on "/", 1..10000
+	Recent   int // articles listed on "/", 1..10000
+	PageSize int // articles on one page of a tag, 1..10000
 }
 
 // Load reads and parses a config file. With path "", it reads DefaultFile

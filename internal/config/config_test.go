@@ -36,8 +36,9 @@ func TestDefaults(t *testing.T) {
 		Log:      Log{ClientAddr: true, Level: "info"},
 		Render:   Render{Links: "block", DeepHeadings: "h3", Emphasis: "strip"},
 		Feed:     Feed{Entries: 20, IDAuthority: "localhost"},
-		Index:    Index{Recent: 30},
+		Index:    Index{Recent: 30, PageSize: 50},
 		Favicon:  "📰",
+		Cache:    Cache{Size: 64 << 20},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults\n got %+v\nwant %+v", c, want)

@@ -86,9 +86,19 @@ entries = 20
 # id_authority = "localhost"
 
 [index]
-# Articles listed on the home page, newest first: 1 to 10000. Tag pages
-# list all their articles.
+# Articles listed on the home page, newest first: 1 to 10000.
 recent = 30
+# Articles on one page of a tag (/tags/x/), newest first; older ones
+# follow on /tags/x/2/ and on. 1 to 10000. The archive lists the years,
+# and each year's page (/archive/2024/) all of its articles by month.
+page_size = 50
+
+[cache]
+# Memory for built pages (articles, tag pages, feeds) and their Gopher
+# views: "64MB", "1GB" or a number of bytes, at least 1MB. Metadata of
+# every article is always kept; pages past this budget are built again on
+# request, so memory does not grow with the archive.
+size = "64MB"
 
 # Redirect rules, one [[redirect]] table each (none by default). "from" is
 # a path; ending in "/" makes it a prefix rule that carries the rest of the

@@ -28,6 +28,7 @@ type rawConfig struct {
 	Feed     toml.Primitive `toml:"feed"`
 	Index    toml.Primitive `toml:"index"`
 	Redirect toml.Primitive `toml:"redirect"`
+	Cache    toml.Primitive `toml:"cache"`
 }
 
 type rawGemini struct {
@@ -58,7 +59,8 @@ type rawFeed struct {
 }
 
 type rawIndex struct {
-	Recent toml.Primitive `toml:"recent"`
+	Recent   toml.Primitive `toml:"recent"`
+	PageSize toml.Primitive `toml:"page_size"`
 }
 
 // opt is a decoded value, set when the file gave it, with its line.
@@ -77,8 +79,9 @@ type values struct {
 	geminiPort, gopherPort                                            opt[int]
 	logClientAddr                                                     opt[bool]
 	logLevel, links, deepHeadings, emphasis, idAuthority              opt[string]
-	feedEntries, indexRecent                                          opt[int]
+	feedEntries, indexRecent, pageSize                                opt[int]
 	redirects                                                         []rawRedirectRule
+	cacheSize                                                         opt[byteSize]
 }
 
 // decoder decodes one file, collecting every problem.
@@ -146,6 +149,11 @@ func decode(data []byte, file string) (*values, []error) {
 	var ix rawIndex
 	if d.table(r.Index, "index", &ix) {
 		v.indexRecent = field[int](d, ix.Recent, "index.recent")
+		v.pageSize = field[int](d, ix.PageSize, "index.page_size")
+	}
+	var rc rawCache
+	if d.table(r.Cache, "cache", &rc) {
+		v.cacheSize = sizeField(d, rc.Size, "cache.size")
 	}
 	v.redirects = d.redirects(r.Redirect, data)
 	d.unknownKeys()
@@ -194,6 +202,20 @@ func field[T any](d *decoder, p toml.Primitive, key string) opt[T] {
 		return opt[T]{}
 	}
 	return opt[T]{v: v, set: true, line: d.pos.line(key)}
+}
+
+// sizeField decodes a size, written as a string with a unit or an integer.
+func sizeField(d *decoder, p toml.Primitive, key string) opt[byteSize] {
+	path := strings.Split(key, ".")
+	if !d.md.IsDefined(path...) {
+		return opt[byteSize]{}
+	}
+	var b byteSize
+	if err := d.md.PrimitiveDecode(p, &b); err != nil {
+		d.fail(key, err.Error())
+		return opt[byteSize]{}
+	}
+	return opt[byteSize]{v: b, set: true, line: d.pos.line(key)}
 }
 
 // tomlTypeOf names the TOML type that decodes into v's type.

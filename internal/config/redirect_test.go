@@ -81,3 +81,28 @@ func TestRedirectChainsThatEnd(t *testing.T) {
 		t.Errorf("false loops: %v", loops)
 	}
 }
+
+func TestCacheSize(t *testing.T) {
+	for src, want := range map[string]int64{
+		`size = "64MB"`:    64 << 20,
+		`size = "1.5 GiB"`: 3 << 29,
+		`size = "512kb"`:   -1,
+		`size = 2097152`:   2 << 20,
+		`size = "2g"`:      2 << 30,
+		`size = "lots"`:    -1,
+		`size = "2TB"`:     -1,
+		`size = true`:      -1,
+	} {
+		c, err := Parse([]byte("[cache]\n"+src+"\n"), siteFile)
+		switch {
+		case want < 0 && err == nil:
+			t.Errorf("%s: accepted as %d", src, c.Cache.Size)
+		case want < 0 && !strings.Contains(err.Error(), ":2: cache.size: "):
+			t.Errorf("%s: error does not name the key and line: %v", src, err)
+		case want >= 0 && err != nil:
+			t.Errorf("%s: %v", src, err)
+		case want >= 0 && c.Cache.Size != want:
+			t.Errorf("%s = %d, want %d", src, c.Cache.Size, want)
+		}
+	}
+}

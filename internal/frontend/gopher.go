@@ -126,7 +126,7 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 	pg := res.Page
 	if !strings.HasPrefix(pg.Type, "text/gemini") {
 		// Feeds, robots.txt: plain text with CRLF line ends, no menu.
-		w.Write(v.s.Views().Get("gopher-text:"+p, func() []byte {
+		w.Write(v.s.Cache().View("gopher-text:"+p, pg, func() []byte {
 			var text bytes.Buffer
 			gopher.WriteText(&text, pg.Bytes())
 			return text.Bytes()
@@ -140,8 +140,9 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 	}
 }
 
-// render returns a view of pg, from the site's cache unless the page
-// answers a query (search results are not worth keeping).
+// render returns a view of pg, from the site's cache (where it stays
+// valid for as long as the page does) unless the page answers a query:
+// search results are not worth keeping.
 func (v view) render(kind, p string, req *site.Request, pg *site.Page, f func(string, *site.Page, bool) []byte) []byte {
 	if req.Query != "" {
 		return f(p, pg, false)
@@ -149,7 +150,7 @@ func (v view) render(kind, p string, req *site.Request, pg *site.Page, f func(st
 	// A document (not a folder or generated menu) gets links between its
 	// text and menu views.
 	doc := !strings.HasSuffix(p, "/")
-	return v.s.Views().Get(kind+p, func() []byte { return f(p, pg, doc) })
+	return v.s.Cache().View(kind+p, pg, func() []byte { return f(p, pg, doc) })
 }
 
 // selectorPath turns a selector into a site path, reporting whether the

@@ -36,6 +36,7 @@ type Publisher struct {
 	mu       sync.Mutex
 	root     *os.Root
 	snap     *capsule.Snapshot
+	cache    *site.Cache // handed from each site to the next
 	reported map[string]bool
 	due      chan struct{}
 }
@@ -88,6 +89,12 @@ func (p *Publisher) reload(force bool) error {
 	p.report(snap)
 	opts := p.Site
 	opts.Static = fsys
+	if opts.Cache == nil {
+		if p.cache == nil {
+			p.cache = site.NewCache(site.DefaultCacheSize)
+		}
+		opts.Cache = p.cache
+	}
 	s := site.Build(snap, opts, p.now())
 	p.Live.Store(s)
 	p.logger().Info("capsule loaded", "dir", p.Dir, "documents", len(snap.Docs), "articles", len(s.Articles),
@@ -104,7 +111,8 @@ func (p *Publisher) reload(force bool) error {
 // reload) and reloads everything from scratch.
 func (p *Publisher) SetOptions(c capsule.Options, s site.Options) error {
 	p.mu.Lock()
-	p.Capsule, p.Site, p.snap = c, s, nil
+	// Pages built under the old options must not be served again.
+	p.Capsule, p.Site, p.snap, p.cache = c, s, nil, nil
 	p.mu.Unlock()
 	return p.Reload()
 }

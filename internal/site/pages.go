@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -103,6 +102,31 @@ func joinNames(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
+// docPage is a document's page: an article with its header and
+// navigation, a page (undated Markdown) with its title, or a hand-written
+// gemtext file exactly as written.
+func (s *Site) docPage(d *capsule.Doc) *Page {
+	if d.Kind == capsule.Gemtext {
+		return s.cached("doc:"+d.Path, []any{d}, func() *Page {
+			return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{d.Body}, Title: d.Title, Doc: d}
+		})
+	}
+	if _, listed := s.position[d]; listed {
+		newer, older := s.neighbours(d)
+		deps := s.tagNameDeps([]any{d, newer, older}, d)
+		return s.cached("doc:"+d.Path, deps, func() *Page { return s.articlePage(d, newer, older) })
+	}
+	return s.cached("doc:"+d.Path, []any{d}, func() *Page {
+		var head gemtextWriter
+		head.heading(1, d.Title)
+		head.blank()
+		var foot gemtextWriter
+		foot.WriteString("\n")
+		foot.link("/", "↩ "+s.opts.Title)
+		return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d}
+	})
+}
+
 // articlePage is the header (title, byline, tags), the converted body
 // shared with the snapshot, and the navigation.
 func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
@@ -130,21 +154,6 @@ func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
 	return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d}
 }
 
-// docPage serves a page (undated Markdown) with its title, and a
-// hand-written gemtext file exactly as written.
-func (s *Site) docPage(d *capsule.Doc) *Page {
-	if d.Kind == capsule.Gemtext {
-		return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{d.Body}, Title: d.Title, Doc: d}
-	}
-	var head gemtextWriter
-	head.heading(1, d.Title)
-	head.blank()
-	var foot gemtextWriter
-	foot.WriteString("\n")
-	foot.link("/", "↩ "+s.opts.Title)
-	return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d}
-}
-
 func ensureNewline(b []byte) []byte {
 	if len(b) > 0 && b[len(b)-1] != '\n' {
 		return append(b[:len(b):len(b)], '\n')
@@ -155,29 +164,37 @@ func ensureNewline(b []byte) []byte {
 // indexPage is the gemsub index: title, the intro from index.md, the
 // newest articles, then the ways to the rest.
 func (s *Site) indexPage() *Page {
-	var w gemtextWriter
-	w.heading(1, s.opts.Title)
-	if intro := s.snap.Docs["/index.gmi"]; intro != nil && intro.Visible(s.Built) {
-		w.blank()
-		w.Write(stripLeadingHeading(intro.Body))
+	recent := s.Articles[:min(len(s.Articles), s.opts.IndexRecent)]
+	intro := s.snap.Docs["/index.gmi"]
+	if intro != nil && !intro.Visible(s.Built) {
+		intro = nil
 	}
-	w.blank()
-	if len(s.Articles) == 0 {
-		w.text("Nothing is published yet.")
-	} else {
-		w.heading(2, "Recent articles")
-		for _, d := range s.Articles[:min(len(s.Articles), s.opts.IndexRecent)] {
-			w.entry(d)
+	deps := docDeps([]any{intro, len(s.Articles), len(s.Tags)}, recent)
+	return s.cached("/", deps, func() *Page {
+		var w gemtextWriter
+		w.heading(1, s.opts.Title)
+		if intro != nil {
+			w.blank()
+			w.Write(stripLeadingHeading(intro.Body))
 		}
-	}
-	w.blank()
-	w.link("/archive/", fmt.Sprintf("Archive: all %d articles by year", len(s.Articles)))
-	w.link("/tags/", fmt.Sprintf("Tags (%d)", len(s.Tags)))
-	w.link("/atom.xml", "Atom feed")
-	if s.opts.Search != nil {
-		w.link(SearchPath, "Search the archive")
-	}
-	return gemtextPage(s, s.opts.Title, "", w.Bytes())
+		w.blank()
+		if len(recent) == 0 {
+			w.text("Nothing is published yet.")
+		} else {
+			w.heading(2, "Recent articles")
+			for _, d := range recent {
+				w.entry(d)
+			}
+		}
+		w.blank()
+		w.link("/archive/", fmt.Sprintf("Archive: all %d articles by year", len(s.Articles)))
+		w.link("/tags/", fmt.Sprintf("Tags (%d)", len(s.Tags)))
+		w.link("/atom.xml", "Atom feed")
+		if s.opts.Search != nil {
+			w.link(SearchPath, "Search the archive")
+		}
+		return gemtextPage(s, s.opts.Title, "", w.Bytes())
+	})
 }
 
 // stripLeadingHeading drops an intro's own level-1 heading: the index
@@ -190,56 +207,115 @@ func stripLeadingHeading(b []byte) []byte {
 	return b
 }
 
-// archivePage lists every article, newest first, under a heading per year.
+// archivePage lists the years with their counts, newest first: a page
+// that stays short however large the archive grows.
 func (s *Site) archivePage() *Page {
-	var w gemtextWriter
-	w.heading(1, "Archive: "+s.opts.Title)
-	w.heading(2, fmt.Sprintf("%d articles", len(s.Articles)))
-	year := -1
-	for _, d := range s.Articles {
-		if y := d.Date.Year(); y != year {
-			year = y
-			w.blank()
-			w.heading(3, strconv.Itoa(y))
-		}
-		w.entry(d)
+	deps := []any{len(s.Articles)}
+	for _, y := range s.years {
+		deps = append(deps, y.Year, len(y.Articles))
 	}
-	w.blank()
-	w.link("/", "↩ "+s.opts.Title)
-	return gemtextPage(s, "Archive", "", w.Bytes())
+	return s.cached("/archive/", deps, func() *Page {
+		var w gemtextWriter
+		w.heading(1, "Archive: "+s.opts.Title)
+		w.heading(2, fmt.Sprintf("%d %s", len(s.Articles), plural(len(s.Articles), "article", "articles")))
+		w.blank()
+		if len(s.years) == 0 {
+			w.text("Nothing is published yet.")
+		}
+		for _, y := range s.years {
+			n := len(y.Articles)
+			w.link(yearPath(y.Year), fmt.Sprintf("%d (%d %s)", y.Year, n, plural(n, "article", "articles")))
+		}
+		w.blank()
+		w.link("/", "↩ "+s.opts.Title)
+		return gemtextPage(s, "Archive", "", w.Bytes())
+	})
+}
+
+// yearPage lists one year's articles, newest first, in gemsub form under
+// a heading per month.
+func (s *Site) yearPage(y *YearInfo) *Page {
+	deps := docDeps([]any{y.Year}, y.Articles)
+	return s.cached(yearPath(y.Year), deps, func() *Page {
+		var w gemtextWriter
+		title := fmt.Sprintf("%d: %s", y.Year, s.opts.Title)
+		w.heading(1, title)
+		n := len(y.Articles)
+		w.heading(2, fmt.Sprintf("%d %s", n, plural(n, "article", "articles")))
+		month := time.Month(0)
+		for _, d := range y.Articles {
+			if m := d.Date.In(s.opts.Location).Month(); m != month {
+				month = m
+				w.blank()
+				w.heading(3, m.String())
+			}
+			w.entry(d)
+		}
+		w.blank()
+		w.link("/archive/", "All years")
+		w.link("/", "↩ "+s.opts.Title)
+		return gemtextPage(s, title, "", w.Bytes())
+	})
 }
 
 func (s *Site) tagsPage() *Page {
-	var w gemtextWriter
-	w.heading(1, "Tags: "+s.opts.Title)
-	w.blank()
-	if len(s.Tags) == 0 {
-		w.text("No tags yet.")
-	}
+	deps := make([]any, 0, 2*len(s.Tags))
 	for _, t := range s.Tags {
-		n := len(t.Articles)
-		w.link("/tags/"+t.Slug+"/", fmt.Sprintf("%s (%d %s)", t.Name, n, plural(n, "article", "articles")))
+		deps = append(deps, t.Name, t.Slug, len(t.Articles))
 	}
-	w.blank()
-	w.link("/", "↩ "+s.opts.Title)
-	return gemtextPage(s, "Tags", "", w.Bytes())
+	return s.cached("/tags/", deps, func() *Page {
+		var w gemtextWriter
+		w.heading(1, "Tags: "+s.opts.Title)
+		w.blank()
+		if len(s.Tags) == 0 {
+			w.text("No tags yet.")
+		}
+		for _, t := range s.Tags {
+			n := len(t.Articles)
+			w.link("/tags/"+t.Slug+"/", fmt.Sprintf("%s (%d %s)", t.Name, n, plural(n, "article", "articles")))
+		}
+		w.blank()
+		w.link("/", "↩ "+s.opts.Title)
+		return gemtextPage(s, "Tags", "", w.Bytes())
+	})
 }
 
-// tagPage lists one tag's articles in gemsub form, so a reader can
-// subscribe to the tag alone.
-func (s *Site) tagPage(t *TagInfo) *Page {
-	var w gemtextWriter
-	w.heading(1, t.Name)
-	n := len(t.Articles)
-	w.heading(2, fmt.Sprintf("%d %s tagged %q on %s", n, plural(n, "article", "articles"), t.Name, s.opts.Title))
-	for _, d := range t.Articles {
-		w.entry(d)
-	}
-	w.blank()
-	w.link("/tags/"+t.Slug+"/atom.xml", "Atom feed for this tag")
-	w.link("/tags/", "All tags")
-	w.link("/", "↩ "+s.opts.Title)
-	return gemtextPage(s, t.Name, "", w.Bytes())
+// tagPage lists page n of one tag's articles in gemsub form, newest
+// first, so a reader can subscribe to the tag alone (page 1); older
+// articles follow on further pages.
+func (s *Site) tagPage(t *TagInfo, n int) *Page {
+	pages := s.tagPages(t)
+	lo := min((n-1)*s.opts.PageSize, len(t.Articles))
+	list := t.Articles[lo:min(lo+s.opts.PageSize, len(t.Articles))]
+	deps := docDeps([]any{t.Name, n, pages, len(t.Articles)}, list)
+	return s.cached(tagPath(t.Slug, n), deps, func() *Page {
+		var w gemtextWriter
+		w.heading(1, t.Name)
+		count := len(t.Articles)
+		sub := fmt.Sprintf("%d %s tagged %q on %s", count, plural(count, "article", "articles"), t.Name, s.opts.Title)
+		if pages > 1 {
+			sub += fmt.Sprintf(", page %d of %d", n, pages)
+		}
+		w.heading(2, sub)
+		for _, d := range list {
+			w.entry(d)
+		}
+		w.blank()
+		if n < pages {
+			w.link(tagPath(t.Slug, n+1), fmt.Sprintf("→ Older articles (page %d of %d)", n+1, pages))
+		}
+		if n > 1 {
+			w.link(tagPath(t.Slug, n-1), fmt.Sprintf("← Newer articles (page %d of %d)", n-1, pages))
+		}
+		w.link("/tags/"+t.Slug+"/atom.xml", "Atom feed for this tag")
+		w.link("/tags/", "All tags")
+		w.link("/", "↩ "+s.opts.Title)
+		title := t.Name
+		if n > 1 {
+			title += fmt.Sprintf(" (page %d)", n)
+		}
+		return gemtextPage(s, title, "", w.Bytes())
+	})
 }
 
 func plural(n int, one, many string) string {

@@ -114,7 +114,7 @@ func (s *Site) searchResults(q string, res *SearchResults) Response {
 		w.text(fmt.Sprintf("%d %s for “%s”.", res.Total, plural(res.Total, "result", "results"), q))
 	}
 	for _, h := range res.Hits {
-		if _, published := s.pages[h.Path]; !published {
+		if _, published := s.docs[h.Path]; !published {
 			continue // scheduled or since withdrawn: the index lags a moment
 		}
 		w.blank()

@@ -8,6 +8,7 @@
 package site
 
 import (
+	"fmt"
 	"io/fs"
 	"maps"
 	"mime"
@@ -36,10 +37,15 @@ type Options struct {
 	Robots      string   // /robots.txt body when the capsule has none; "" for the default
 	Favicon     string   // /favicon.txt when the capsule has none
 	IDAuthority string   // authority of tag: entry ids; default Hostname
-	// ViewCache bounds the bytes of front-end views (Gopher's renderings)
-	// kept in memory; 0 means DefaultViewCache.
-	ViewCache int
-	Location  *time.Location
+	// Cache keeps built pages and front-end views. Pass the same Cache
+	// to every Build of one capsule with unchanged options, so that each
+	// site reuses what the last one built; nil makes a new one of
+	// DefaultCacheSize bytes.
+	Cache *Cache
+	// PageSize is the number of articles on one page of a tag; older
+	// ones follow on /tags/TAG/2/ and on. 0 means DefaultPageSize.
+	PageSize int
+	Location *time.Location
 	// Redirects are the operator's redirect rules; they come before
 	// every page.
 	Redirects []RedirectRule
@@ -84,8 +90,11 @@ func (o *Options) defaults() {
 	if o.SearchPerPage <= 0 {
 		o.SearchPerPage = DefaultSearchPerPage
 	}
-	if o.ViewCache <= 0 {
-		o.ViewCache = DefaultViewCache
+	if o.Cache == nil {
+		o.Cache = NewCache(DefaultCacheSize)
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = DefaultPageSize
 	}
 }
 
@@ -125,12 +134,17 @@ func (p *Page) Bytes() []byte {
 type Site struct {
 	opts      Options
 	snap      *capsule.Snapshot
-	pages     map[string]*Page
+	docs      map[string]*capsule.Doc // visible documents by served path
+	folders   map[string]*capsule.Doc // "/dir/" to its index document
+	position  map[*capsule.Doc]int    // an article's place in Articles
 	redirects map[string]string
 	rules     rules
 	gone      map[string]bool
+	fixed     map[string]*Page // generated robots.txt and favicon.txt
 	tagIndex  map[string]*TagInfo
-	views     *Cache
+	years     []*YearInfo // newest first
+	yearIndex map[int]*YearInfo
+	cache     *Cache
 	// NextChange is when a scheduled article becomes due and the site
 	// must be built again; zero if none is scheduled.
 	NextChange time.Time
@@ -151,8 +165,9 @@ type TagInfo struct {
 // Snapshot returns the snapshot the site was built from.
 func (s *Site) Snapshot() *capsule.Snapshot { return s.snap }
 
-// Views returns the site's cache of front-end views.
-func (s *Site) Views() *Cache { return s.views }
+// Cache returns the cache the site keeps its pages in, for front-ends to
+// keep their views of pages.
+func (s *Site) Cache() *Cache { return s.cache }
 
 // Options returns the options the site was built with, defaults filled.
 func (s *Site) Options() Options { return s.opts }
@@ -172,7 +187,7 @@ func (s *Site) Lookup(p string) Response {
 	if s.gone[p] {
 		return Response{Status: Gone}
 	}
-	if pg, ok := s.pages[p]; ok {
+	if pg := s.page(p); pg != nil {
 		return Response{Status: Found, Page: pg, Type: pg.Type}
 	}
 	if t, ok := s.redirects[p]; ok {
@@ -199,9 +214,6 @@ func (s *Site) static(p string) Response {
 	if fi.IsDir() {
 		if !dirPath {
 			return Response{Status: Redirect, Target: (&url.URL{Path: p + "/"}).EscapedPath()}
-		}
-		if pg, ok := s.pages[p+"index.gmi"]; ok {
-			return Response{Status: Found, Page: pg, Type: pg.Type}
 		}
 		return s.listing(p, name)
 	}
@@ -278,32 +290,50 @@ func (s *Site) listing(p, name string) Response {
 	if err != nil {
 		return Response{Status: NotFound}
 	}
+	// Built once per snapshot: any change in the capsule makes a new one.
+	pg := s.cached("listing:"+p, []any{s.snap}, func() *Page { return s.listingPage(p, name, entries) })
+	return Response{Status: Found, Page: pg, Type: pg.Type}
+}
+
+// MaxListing bounds the entries of a generated folder listing.
+const MaxListing = 1000
+
+func (s *Site) listingPage(p, name string, entries []fs.DirEntry) *Page {
 	var w gemtextWriter
 	w.heading(1, "Index of "+p)
 	w.blank()
-	n := 0
+	n, more := 0, 0
 	for _, e := range entries {
 		full := path.Join(name, e.Name())
 		if capsule.Hidden(full) {
 			continue
 		}
+		var target, label string
 		switch {
 		case e.IsDir():
-			w.link(p+e.Name()+"/", e.Name()+"/")
+			target, label = p+e.Name()+"/", e.Name()+"/"
 		case capsule.IsDocument(full):
 			served := capsule.ServedPath(full)
-			pg, ok := s.pages[served]
+			d, ok := s.docs[served]
 			if !ok {
 				continue
 			}
-			w.link(served, pg.Title)
+			target, label = served, d.Title
 		default:
-			w.link(p+e.Name(), e.Name())
+			target, label = p+e.Name(), e.Name()
 		}
+		if n == MaxListing {
+			more++
+			continue
+		}
+		w.link(target, label)
 		n++
 	}
 	if n == 0 {
 		w.text("This folder is empty.")
+	}
+	if more > 0 {
+		w.text(fmt.Sprintf("… and %d more not listed.", more))
 	}
 	w.blank()
 	parent := path.Dir(strings.TrimSuffix(p, "/"))
@@ -311,8 +341,7 @@ func (s *Site) listing(p, name string) Response {
 		parent += "/"
 	}
 	w.link(parent, "↩ Parent folder")
-	pg := gemtextPage(s, "Index of "+p, "", w.Bytes())
-	return Response{Status: Found, Page: pg, Type: pg.Type}
+	return gemtextPage(s, "Index of "+p, "", w.Bytes())
 }
 
 // Open opens a static file a Found response names. Lookup answers only
@@ -335,8 +364,24 @@ func (s *Site) Open(name string) (fs.File, error) {
 	return f, nil
 }
 
-// Paths lists the path of every page the site holds in memory (documents,
-// generated pages, feeds), sorted. Static files are not included.
+// Paths lists the path of every page the site serves from its documents
+// and generates (articles, pages, the index, archive, tag pages and their
+// further pages, feeds, robots.txt and favicon.txt), sorted. Static files
+// and folder listings are not included.
 func (s *Site) Paths() []string {
-	return slices.Sorted(maps.Keys(s.pages))
+	paths := []string{"/", "/archive/", "/tags/", "/atom.xml"}
+	paths = slices.AppendSeq(paths, maps.Keys(s.docs))
+	paths = slices.AppendSeq(paths, maps.Keys(s.folders))
+	paths = slices.AppendSeq(paths, maps.Keys(s.fixed))
+	for _, y := range s.years {
+		paths = append(paths, yearPath(y.Year))
+	}
+	for _, t := range s.Tags {
+		for n := 1; n <= s.tagPages(t); n++ {
+			paths = append(paths, tagPath(t.Slug, n))
+		}
+		paths = append(paths, tagPath(t.Slug, 1)+"atom.xml")
+	}
+	slices.Sort(paths)
+	return slices.Compact(paths)
 }

@@ -140,8 +140,8 @@ func TestIndexRecentLimit(t *testing.T) {
 	if n := strings.Count(body, "=> /posts/"); n != 2 {
 		t.Errorf("index lists %d articles, want 2:\n%s", n, body)
 	}
-	if n := strings.Count(string(s.Lookup("/archive/").Page.Bytes()), "=> /posts/"); n != 4 {
-		t.Errorf("archive lists %d articles, want 4", n)
+	if n := strings.Count(string(s.Lookup("/archive/2024/").Page.Bytes()), "=> /posts/"); n != 4 {
+		t.Errorf("the 2024 archive lists %d articles, want 4", n)
 	}
 }
 
