@@ -168,6 +168,7 @@ type builder struct {
 	byTag   map[string]*table // by canonical tag
 	english *table
 	diags   []diag.Diagnostic
+	use     map[language.Tag]formUse // memo of integerForms
 }
 
 func (b *builder) report(path []string, sev diag.Severity, code, format string, args ...any) {

@@ -126,9 +126,11 @@ func TestFormOf(t *testing.T) {
 	}
 }
 
+var jan7 = time.Date(2022, 1, 7, 12, 0, 0, 0, time.UTC)
+
 func TestDates(t *testing.T) {
 	c := builtinCatalog(t)
-	jan7 := time.Date(2022, 1, 7, 12, 0, 0, 0, time.UTC)
+
 	may1 := time.Date(2023, 5, 1, 12, 0, 0, 0, time.UTC)
 	dec31 := time.Date(1999, 12, 31, 12, 0, 0, 0, time.UTC)
 	tests := []struct {

@@ -188,7 +188,7 @@ func (b *builder) compileOverride(tag language.Tag, e entry) (compiled, bool) {
 		b.report(e.path, diag.Error, CodePluralForm, "%s has no plural forms; give it a string", e.key)
 		return c, false
 	}
-	use := integerForms(tag)
+	use := b.forms(tag)
 	good := true
 	for _, name := range slices.Sorted(maps.Keys(tbl)) {
 		p := append(slices.Clip(e.path), name)
@@ -245,6 +245,19 @@ func (b *builder) compileOverride(tag language.Tag, e entry) (compiled, bool) {
 		}
 	}
 	return c, c.forms[plural.Other] != nil
+}
+
+// forms returns integerForms(tag), computed once per language.
+func (b *builder) forms(tag language.Tag) formUse {
+	if b.use == nil {
+		b.use = map[language.Tag]formUse{}
+	}
+	use, ok := b.use[tag]
+	if !ok {
+		use = integerForms(tag)
+		b.use[tag] = use
+	}
+	return use
 }
 
 // parseText parses one text of message e at path. single reports a plural
