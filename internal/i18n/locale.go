@@ -118,6 +118,9 @@ func (l *Locale) T(id ID, args ...Arg) string {
 		return ""
 	}
 	t := l.pick(id, args)
+	if len(t.segs) == 1 && t.segs[0].ph == phNone {
+		return t.segs[0].lit // no placeholders: the text as it is
+	}
 	var b strings.Builder
 	b.Grow(t.lits + argBytes(t, args))
 	l.write(&b, t, args)
