@@ -35,13 +35,16 @@ type entry struct {
 	val  any
 }
 
-// applyOverrides applies the [strings.LANG] tables in a fixed order:
-// languages sorted so that a parent comes before its children ("fr"
-// before "fr-CA"), keys sorted within each.
+// applyOverrides applies the [strings.LANG] tables in a fixed order: the
+// built-in languages first, then added ones, parents before their
+// children ("fr" before "fr-CA"), so that an added language starts from
+// its parent (or English) as this site writes it; keys sorted within
+// each.
 func (b *builder) applyOverrides(overrides map[string]map[string]any) {
 	type lang struct {
 		key   string
 		tag   language.Tag
+		added bool
 		depth int
 	}
 	var langs []lang
@@ -59,9 +62,18 @@ func (b *builder) applyOverrides(overrides map[string]map[string]any) {
 			continue
 		}
 		seen[canon] = key
-		langs = append(langs, lang{key, tag, depth(tag)})
+		_, builtin := b.byTag[canon]
+		langs = append(langs, lang{key, tag, !builtin, depth(tag)})
 	}
-	slices.SortStableFunc(langs, func(a, b lang) int { return a.depth - b.depth })
+	slices.SortStableFunc(langs, func(x, y lang) int {
+		if x.added != y.added {
+			if x.added {
+				return 1
+			}
+			return -1
+		}
+		return x.depth - y.depth
+	})
 	for _, l := range langs {
 		b.applyLanguage(l.key, l.tag, overrides[l.key])
 	}

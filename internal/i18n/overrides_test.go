@@ -250,6 +250,15 @@ func TestOverrides(t *testing.T) {
 			}()},
 		},
 		{
+			name: "an added language starts from this site's English",
+			overrides: map[string]map[string]any{
+				"ast": {"index.recent": "Artículos recientes"},
+				"en":  {"index.feed": "Feed"},
+			},
+			diags:  []string{`warning strings/new-language strings.ast: no built-in catalog for "ast"; 69 of 70`},
+			checks: []check{{"ast", IndexFeed, nil, "Feed"}, {"ast", IndexRecent, nil, "Artículos recientes"}},
+		},
+		{
 			name:      "variant inherits the overridden parent",
 			overrides: map[string]map[string]any{"fr": {"index.recent": "Derniers articles"}, "fr-CA": {"index.feed": "Fil Atom"}},
 			checks: []check{
