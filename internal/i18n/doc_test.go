@@ -3,15 +3,17 @@ package i18n
 import (
 	"flag"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	"golang.org/x/text/feature/plural"
 )
 
-var update = flag.Bool("update", false, "rewrite messages.md")
+var update = flag.Bool("update", false, "rewrite messages.md and testdata/*.txt")
 
 // reference writes messages.md: every message key with its placeholders
 // and English text, and the languages built in, for the README and for
@@ -101,17 +103,66 @@ func TestReference(t *testing.T) {
 	if got := c.For("fr").T(BylineReadingTime, N(2)); got != "2 minutes de lecture" {
 		t.Errorf("example: fr reading time %q", got)
 	}
+	golden(t, "messages.md", got)
+}
+
+// TestGoldenCatalogs renders every message of every built-in language
+// with sample arguments into testdata/LANG.txt, for review by readers of
+// the language and to show any change to the chrome in a diff. Messages
+// with counts are rendered for the numbers whose forms differ.
+func TestGoldenCatalogs(t *testing.T) {
+	c := builtinCatalog(t)
+	authors := []string{"Mara Ilić", "Jonas Berg", "Ana Ruiz"}
+	for _, bi := range builtins {
+		lang := bi.tag.String()
+		t.Run(lang, func(t *testing.T) {
+			loc := c.For(lang)
+			var b strings.Builder
+			for id := range ID(numIDs) {
+				ns := []int{3}
+				switch {
+				case id == BylineBy:
+					ns = []int{1, 2, 3} // n is the number of names
+				case specs[id].count:
+					ns = []int{0, 1, 2, 5, 21, 1234}
+				}
+				for _, n := range ns {
+					names := authors[:min(n, 3)]
+					args := []Arg{N(n), Names(names...), Date(jan7), Updated(jan7.AddDate(0, 1, 25)),
+						Title("The mirrors go dark"), Site("Broadside"), TagName("press"), Path("/files/"),
+						Query("mirror"), Page(2), Pages(5), Year(2022)}
+					key := id.String()
+					if specs[id].count {
+						key += " n=" + strconv.Itoa(n)
+					}
+					b.WriteString(key + ": " + loc.T(id, args...) + "\n")
+				}
+			}
+			b.WriteString("Date 1 May 2023: " + loc.Date(time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC)) + "\n")
+			b.WriteString("JoinMax 5 names, 2: " + loc.JoinMax([]string{"Ana", "Isabel", "Igor", "Hilda", "Yan"}, 2) + "\n")
+			b.WriteString("Join 2 names: " + loc.Join([]string{"Ana", "Isabel"}) + "\n")
+			golden(t, filepath.Join("testdata", lang+".txt"), b.String())
+		})
+	}
+}
+
+// golden compares got with the file, or rewrites it under -update.
+func golden(t *testing.T, file, got string) {
+	t.Helper()
 	if *update {
-		if err := os.WriteFile("messages.md", []byte(got), 0o644); err != nil {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	want, err := os.ReadFile("messages.md")
+	want, err := os.ReadFile(file)
 	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
+		t.Fatalf("%v (run go test ./internal/i18n -update)", err)
 	}
 	if string(want) != got {
-		t.Error("messages.md is out of date: run go test ./internal/i18n -update and review the diff")
+		t.Errorf("%s differs; run go test ./internal/i18n -update and review the diff", file)
 	}
 }
