@@ -97,10 +97,10 @@ func NewLocated(defaultLang string, overrides map[string]map[string]any, locate 
 		if l, c.defOK = c.match(defaultLang); c.defOK {
 			c.def = l
 		} else if tag, err := language.Parse(defaultLang); err != nil {
-			b.report([]string{"lang"}, diag.Error, "strings/bad-language",
+			b.report([]string{"lang"}, diag.Error, CodeBadLanguage,
 				"%q is not a BCP 47 language tag; page chrome is in English", defaultLang)
 		} else {
-			b.report([]string{"lang"}, diag.Warning, "strings/no-catalog",
+			b.report([]string{"lang"}, diag.Warning, CodeNoCatalog,
 				"no page strings for %q; page chrome is in English (translate it in a [strings.%s] table)", tag, tag)
 		}
 	}
