@@ -48,6 +48,11 @@ type Catalog struct {
 
 const maxCached = 1024
 
+// maxTagLen bounds the language tags For considers, and so the memory its
+// cache holds: real tags ("zh-Hant-TW", "en-US-u-ca-gregory") are far
+// shorter.
+const maxTagLen = 64
+
 // Locate places a diagnostic about a key of the configuration. path is
 // the key from the top of the config file: ["strings", "fr", "index",
 // "recent"] for an unquoted dotted key, ["strings", "fr", "index.recent"]
@@ -120,6 +125,9 @@ func (c *Catalog) For(lang string) *Locale {
 	}
 	if l, ok := c.exact[lang]; ok {
 		return l
+	}
+	if len(lang) > maxTagLen {
+		return c.fallback // no language tag is this long; do not keep it
 	}
 	if v, ok := c.cache.Load(lang); ok {
 		return v.(*Locale)

@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -30,6 +31,8 @@ func TestFor(t *testing.T) {
 		{"not a tag", "fr", "not a tag!", "fr", "Articles récents", false},
 		{"private use", "fr", "x-klingon", "fr", "Articles récents", false},
 		{"und", "fr", "und", "fr", "Articles récents", false},
+		{"absurdly long", "fr", "de-" + strings.Repeat("x-", 40) + "y", "fr", "Articles récents", false},
+		{"long but real", "fr", "de-DE-u-ca-gregory-co-phonebk-nu-latn-x-private", "de-DE-u-ca-gregory-co-phonebk-nu-latn-x-private", "Neueste Artikel", true},
 		{"regional default", "fr-BE", "", "fr-BE", "Articles récents", true},
 		{"regional default asked again", "fr-BE", "fr-BE", "fr-BE", "Articles récents", true},
 		{"default without catalog", "ja", "", "en", "Recent articles", false},
