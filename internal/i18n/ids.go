@@ -109,6 +109,13 @@ const (
 	SearchNone
 	// SearchAgain: "Search again".
 	SearchAgain
+	// SearchHeading: "Search: {query}", the heading of a results page.
+	SearchHeading
+	// SearchBuilding: "The search index is being built; try again in a
+	// minute."
+	SearchBuilding
+	// SearchFailed: "Search failed; try again."
+	SearchFailed
 	// ErrorNotFound: "Not found."
 	ErrorNotFound
 	// ErrorGone: "This page has been removed."
@@ -266,6 +273,9 @@ var specs = [numIDs]spec{
 	SearchResults:     {"search.results", "heading of search results", []placeholder{phN, phQuery}, true},
 	SearchNone:        {"search.none", "a search that found nothing", []placeholder{phQuery}, false},
 	SearchAgain:       {"search.again", "link to a new search", nil, false},
+	SearchHeading:     {"search.heading", "heading of a page of search results", []placeholder{phQuery}, false},
+	SearchBuilding:    {"search.building", "a search asked before the index is ready", nil, false},
+	SearchFailed:      {"search.failed", "a search that failed on the server", nil, false},
 	ErrorNotFound:     {"error.not_found", "nothing at this address", nil, false},
 	ErrorGone:         {"error.gone", "a page removed for good", nil, false},
 	ErrorStarting:     {"error.starting", "request before the site is loaded", nil, false},
