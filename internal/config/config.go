@@ -45,8 +45,15 @@ type Config struct {
 	Robots   string   // body of /robots.txt when the capsule has none; "" = built-in default
 	Favicon  string   // body of /favicon.txt: one emoji
 	Cache    Cache
+	// Strings are the [strings.LANG] tables: page chrome the site
+	// overrides or adds, by language and message id, as decoded from
+	// TOML (a string, or a table of plural forms). The i18n catalog
+	// checks them.
+	Strings map[string]map[string]any
 	// Redirects are the [[redirect]] rules, in the file's order.
 	Redirects []Redirect
+
+	pos *positions // for StringsLine
 }
 
 // Gemini configures the Gemini server.
@@ -143,6 +150,7 @@ func Parse(data []byte, file string) (*Config, error) {
 	v := &validator{file: file, raw: r, base: base}
 	c := v.config()
 	c.File = abs
+	c.pos = &r.pos
 	if errs = append(errs, v.errs...); len(errs) > 0 {
 		sortByLine(errs)
 		return nil, errors.Join(errs...)

@@ -29,6 +29,7 @@ type rawConfig struct {
 	Index    toml.Primitive `toml:"index"`
 	Redirect toml.Primitive `toml:"redirect"`
 	Cache    toml.Primitive `toml:"cache"`
+	Strings  toml.Primitive `toml:"strings"`
 }
 
 type rawGemini struct {
@@ -82,6 +83,8 @@ type values struct {
 	feedEntries, indexRecent, pageSize                                opt[int]
 	redirects                                                         []rawRedirectRule
 	cacheSize                                                         opt[byteSize]
+	strings                                                           map[string]map[string]any
+	pos                                                               positions
 }
 
 // decoder decodes one file, collecting every problem.
@@ -91,6 +94,9 @@ type decoder struct {
 	pos  positions
 	errs []error
 	bad  map[string]bool // keys already reported: nothing under them is reported again
+	// opaque keys hold tables checked elsewhere (the [strings] catalog):
+	// nothing under them is an unknown key here.
+	opaque map[string]bool
 }
 
 // decode parses data into values. A syntax error returns nil values and that
@@ -108,7 +114,7 @@ func decode(data []byte, file string) (*values, []error) {
 		return nil, []error{e}
 	}
 	d := &decoder{file: file, md: md, pos: newPositions(data), bad: map[string]bool{}}
-	v := &values{}
+	v := &values{pos: d.pos}
 	v.title = field[string](d, r.Title, "title")
 	v.hostname = field[string](d, r.Hostname, "hostname")
 	v.capsule = field[string](d, r.Capsule, "capsule")
@@ -155,6 +161,7 @@ func decode(data []byte, file string) (*values, []error) {
 	if d.table(r.Cache, "cache", &rc) {
 		v.cacheSize = sizeField(d, rc.Size, "cache.size")
 	}
+	v.strings = d.stringTables(r.Strings)
 	v.redirects = d.redirects(r.Redirect, data)
 	d.unknownKeys()
 	return v, d.errs
@@ -264,7 +271,7 @@ func typeName(t string) string {
 func (d *decoder) unknownKeys() {
 	under := func(k toml.Key) bool {
 		for i := 1; i <= len(k); i++ {
-			if d.bad[k[:i].String()] {
+			if d.bad[k[:i].String()] || d.opaque[k[:i].String()] {
 				return true
 			}
 		}

@@ -106,3 +106,29 @@ func TestCacheSize(t *testing.T) {
 		}
 	}
 }
+
+func TestStrings(t *testing.T) {
+	c := mustParse(t, `lang = "fr"
+
+[strings.fr]
+"index.recent" = "Derniers articles"
+byline.reading_time = { one = "{n} minute", other = "{n} minutes" }
+
+[strings.de]
+"nav.home" = "Zurück zu {site}"
+`)
+	if got := c.Strings["fr"]["index.recent"]; got != "Derniers articles" {
+		t.Errorf("strings.fr index.recent = %v", got)
+	}
+	if _, ok := c.Strings["fr"]["byline"].(map[string]any); !ok {
+		t.Errorf("dotted key not kept as a table: %#v", c.Strings["fr"])
+	}
+	for path, want := range map[string]int{"strings fr index.recent": 4, "strings fr byline reading_time": 5, "strings de nav.home": 8, "strings de nope": 0} {
+		if got := c.StringsLine(strings.Split(path, " ")); got != want {
+			t.Errorf("StringsLine(%s) = %d, want %d", path, got, want)
+		}
+	}
+	if _, err := Parse([]byte("[strings]\nfr = \"x\"\n"), siteFile); err == nil || !strings.Contains(err.Error(), ":2: strings.fr: want a table") {
+		t.Errorf("a language that is not a table: %v", err)
+	}
+}

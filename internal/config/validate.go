@@ -91,6 +91,7 @@ func (v *validator) config() *Config {
 	c.Index.PageSize = v.intRange("index.page_size", r.pageSize, defaultPageSize, 1, 10000)
 	c.Redirects = v.redirects(r.redirects)
 	c.Cache.Size = v.cacheSize(r.cacheSize)
+	c.Strings = r.strings
 	return c
 }
 

@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"broadside/internal/i18n"
 	"bytes"
 	"fmt"
 	"io"
@@ -32,7 +33,7 @@ func (g *Gopher) ServeGopher(w gopher.ResponseWriter, r *gopher.Request) {
 		errorMenu(w, gopher.StatusError, res.Message)
 		return
 	}
-	v := view{s: s, opts: s.Options()}
+	v := view{s: s, opts: s.Options(), loc: s.Locale()}
 	v.serve(w, r)
 }
 
@@ -40,6 +41,7 @@ func (g *Gopher) ServeGopher(w gopher.ResponseWriter, r *gopher.Request) {
 type view struct {
 	s    *site.Site
 	opts site.Options
+	loc  *i18n.Locale // the site's language, for messages
 }
 
 func errorMenu(w gopher.ResponseWriter, status gopher.Status, msg string) {
@@ -59,7 +61,7 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 	if target, ok := strings.CutPrefix(strings.TrimPrefix(sel, "/"), gopher.URLPrefix); ok {
 		page, err := gopher.RedirectPage(target)
 		if err != nil {
-			notFound(w, "That link cannot be followed.")
+			notFound(w, v.loc.T(i18n.ErrorBadLink))
 			return
 		}
 		w.Write(page)
@@ -75,7 +77,7 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 		// a URL does: "/search/2?query".
 		q, err := url.QueryUnescape(strings.ReplaceAll(sel[i+1:], "+", "%2B"))
 		if err != nil {
-			notFound(w, "Not found.")
+			notFound(w, v.loc.T(i18n.ErrorNotFound))
 			return
 		}
 		sel = sel[:i]
@@ -85,7 +87,7 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 	}
 	p, menu, ok := selectorPath(sel)
 	if !ok {
-		notFound(w, "Not found.")
+		notFound(w, v.loc.T(i18n.ErrorNotFound))
 		return
 	}
 	req := &site.Request{Path: p, Query: search, Proto: site.Gopher, Client: site.Client{Addr: addrOf(r.RemoteAddr)}, Context: r.Context()}
@@ -93,7 +95,7 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 	switch res.Status {
 	case site.Found:
 	case site.Gone:
-		notFound(w, or(res.Message, "This page has been removed."))
+		notFound(w, or(res.Message, v.loc.T(i18n.ErrorGone)))
 		return
 	case site.Input:
 		// Gopher asks through a type 7 item pointing back here.
@@ -110,13 +112,13 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 		return
 	case site.RateLimited:
 		secs := max(1, int(res.RetryAfter.Seconds()+0.5))
-		errorMenu(w, gopher.StatusError, or(res.Message, fmt.Sprintf("Too many requests, retry in %d s", secs)))
+		errorMenu(w, gopher.StatusError, or(res.Message, v.loc.T(i18n.ErrorRateLimited, i18n.N(secs))))
 		return
 	case site.Unavailable, site.BadRequest, site.CertificateRequired, site.NotAuthorised:
 		errorMenu(w, gopher.StatusError, or(res.Message, res.Status.String()))
 		return
 	default:
-		notFound(w, or(res.Message, "Not found."))
+		notFound(w, or(res.Message, v.loc.T(i18n.ErrorNotFound)))
 		return
 	}
 	if res.Page == nil {
@@ -209,7 +211,7 @@ func localTarget(target string) (string, bool) {
 func (v view) copyFile(w gopher.ResponseWriter, res site.Response) {
 	f, err := v.s.Open(res.File)
 	if err != nil {
-		notFound(w, "Not found.")
+		notFound(w, v.loc.T(i18n.ErrorNotFound))
 		return
 	}
 	defer f.Close()
@@ -228,37 +230,48 @@ func (v view) copyFile(w gopher.ResponseWriter, res site.Response) {
 	}
 }
 
-func (v view) renderOptions(p string) gopher.RenderOptions {
+func (v view) renderOptions(p string, loc *i18n.Locale) gopher.RenderOptions {
 	return gopher.RenderOptions{
-		Host:    v.opts.Hostname,
-		Port:    v.opts.GopherPort,
-		Item:    func(u string) gopher.Item { return v.gopherItem(p, u) },
-		Resolve: func(u string) string { return v.gopherURL(p, u) },
+		References: loc.T(i18n.GopherReferences),
+		Host:       v.opts.Hostname,
+		Port:       v.opts.GopherPort,
+		Item:       func(u string) gopher.Item { return v.gopherItem(p, u) },
+		Resolve:    func(u string) string { return v.gopherURL(p, u) },
 	}
 }
 
 // textView renders a gemtext page at path p as Gopher text. A document's
 // text view ends with a pointer to its menu view, so a reader can switch.
 func (v view) textView(p string, pg *site.Page, doc bool) []byte {
+	loc := v.pageLocale(pg)
 	src := pg.Bytes()
 	if doc {
-		src = append(append([]byte(nil), src...), "\n=> "+escapePath(p)+MenuSuffix+" Menu view of this page, with links to follow\n"...)
+		src = append(append([]byte(nil), src...), "\n=> "+escapePath(p)+MenuSuffix+" "+loc.T(i18n.NavMenuView)+"\n"...)
 	}
 	var text bytes.Buffer
-	gopher.TextView(&text, src, v.renderOptions(p))
+	gopher.TextView(&text, src, v.renderOptions(p, loc))
 	return text.Bytes()
 }
 
 // menuView renders a gemtext page at path p as a Gopher menu. A
 // document's menu view starts with a pointer to its text view.
 func (v view) menuView(p string, pg *site.Page, doc bool) []byte {
+	loc := v.pageLocale(pg)
 	src := pg.Bytes()
 	if doc {
-		src = append([]byte("=> "+escapePath(p)+" Text view of this page, for reading and saving\n\n"), src...)
+		src = append([]byte("=> "+escapePath(p)+" "+loc.T(i18n.NavTextView)+"\n\n"), src...)
 	}
 	var menu bytes.Buffer
-	gopher.MenuView(&menu, src, v.renderOptions(p))
+	gopher.MenuView(&menu, src, v.renderOptions(p, loc))
 	return menu.Bytes()
+}
+
+// pageLocale is the catalog of the page's language.
+func (v view) pageLocale(pg *site.Page) *i18n.Locale {
+	if pg.Lang == "" {
+		return v.loc
+	}
+	return v.opts.Catalog.For(pg.Lang)
 }
 
 // gopherItem maps a link of the page at base to a menu item: links into

@@ -45,7 +45,7 @@ func TestSearchOverProtocols(t *testing.T) {
 		t.Errorf("gemini /search: %q", h)
 	}
 	h, body := geminiGet(t, l, "gemini://example.org/search?ir")
-	if !strings.HasPrefix(h, "20 ") || !strings.Contains(body, "2 results for “ir”, page 1 of 2.") || !strings.Contains(body, "=> /search/2?ir → Next page") {
+	if !strings.HasPrefix(h, "20 ") || !strings.Contains(body, "2 results for \"ir\" · Page 1 of 2") || !strings.Contains(body, "=> /search/2?ir → Next page") {
 		t.Errorf("gemini results: %q\n%s", h, body)
 	}
 	if _, body := geminiGet(t, l, "gemini://example.org/search/2?ir"); !strings.Contains(body, "=> /posts/2024-01-05-first.gmi 2024-01-05 First <post> & more\nabout First <post> & more\n") {
@@ -62,7 +62,7 @@ func TestSearchOverProtocols(t *testing.T) {
 		t.Errorf("gopher /search without a query:\n%s", got)
 	}
 	got := gopherGet(t, l, "/search\tir")
-	for _, want := range []string{"i2 results for “ir”, page 1 of 2.\t", "02024-03-01 Third\t/posts/third.gmi\t", "1→ Next page (2 of 2)\t/search/2?ir\texample.org\t7070\r\n"} {
+	for _, want := range []string{"i2 results for \"ir\" · Page 1 of 2\t", "02024-03-01 Third\t/posts/third.gmi\t", "1→ Next page · Page 2 of 2\t/search/2?ir\texample.org\t7070\r\n"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("gopher results lack %q:\n%s", want, got)
 		}

@@ -34,6 +34,7 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 		Built:     now,
 		rules:     newRules(opts.Redirects),
 		cache:     opts.Cache,
+		loc:       opts.Catalog.For(opts.Lang),
 	}
 	var visible []*capsule.Doc
 	for _, d := range snap.Docs {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"broadside/internal/i18n"
 	"bytes"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ func (s *Site) siteFeed() *Page {
 // tagFeed is the feed of one tag.
 func (s *Site) tagFeed(t *TagInfo) *Page {
 	dir := "/tags/" + t.Slug + "/"
-	return s.feedPage(dir+"atom.xml", dir, s.opts.Title+": "+t.Name, t.Articles)
+	return s.feedPage(dir+"atom.xml", dir, s.loc.T(i18n.TagFeedTitle, i18n.Site(s.opts.Title), i18n.TagName(t.Name)), t.Articles)
 }
 
 // feedPage renders the Atom feed of articles (newest first) at self, whose

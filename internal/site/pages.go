@@ -1,10 +1,12 @@
 package site
 
 import (
+	"broadside/internal/i18n"
 	"bytes"
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"broadside/internal/capsule"
 	"broadside/internal/gemtext"
@@ -53,53 +55,53 @@ func (w *gemtextWriter) entry(d *capsule.Doc) {
 	w.link(d.Path, d.Date.Format("2006-01-02")+" "+d.Title)
 }
 
-// oneLine flattens text that must stay on one line (titles, names).
+// oneLine flattens text that must stay on one line (titles, names):
+// runs of white space that breaks lines or words become one space. No-break
+// spaces stay, as the catalogs use them (French "Étiquette : go").
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.FieldsFunc(s, breakingSpace), " ")
+}
+
+func breakingSpace(r rune) bool {
+	return unicode.IsSpace(r) && r != '\u00a0' && r != '\u202f' && r != '\u2007'
 }
 
 func gemtextPage(s *Site, title string, lang string, body []byte) *Page {
-	return &Page{Type: s.gemtextType(lang), Parts: [][]byte{body}, Title: title}
+	return &Page{Type: s.gemtextType(lang), Parts: [][]byte{body}, Title: title, Lang: lang}
 }
 
 func textPage(body string) *Page {
 	return &Page{Type: "text/plain; charset=utf-8", Parts: [][]byte{[]byte(body)}}
 }
 
-// byline is "By A and B · 7 January 2022 · 6 min read", parts omitted when
-// unknown.
-func (s *Site) byline(d *capsule.Doc) string {
+// byline is "By A and B · 7 January 2022 · 6 min read" in the
+// document's language, parts omitted when unknown or hidden by the
+// catalog.
+func (s *Site) byline(d *capsule.Doc, loc *i18n.Locale) string {
 	var parts []string
+	add := func(p string) {
+		if strings.TrimSpace(p) != "" {
+			parts = append(parts, p)
+		}
+	}
 	authors := d.Authors
 	if len(authors) == 0 && s.opts.Author != "" {
 		authors = []string{s.opts.Author}
 	}
 	if len(authors) > 0 {
-		parts = append(parts, "By "+joinNames(authors))
+		add(loc.T(i18n.BylineBy, i18n.N(len(authors)), i18n.Names(authors...)))
 	}
 	if d.Dated {
-		date := longDate(d.Date)
-		if !d.Updated.IsZero() && longDate(d.Updated) != date {
-			date += " (updated " + longDate(d.Updated) + ")"
+		date := loc.Date(d.Date)
+		if !d.Updated.IsZero() && loc.Date(d.Updated) != date {
+			date = loc.T(i18n.BylineUpdated, i18n.Date(d.Date), i18n.Updated(d.Updated))
 		}
-		parts = append(parts, date)
+		add(date)
 	}
 	if d.Words > 0 {
-		parts = append(parts, fmt.Sprintf("%d min read", max(1, (d.Words+wordsPerMinute/2)/wordsPerMinute)))
+		add(loc.T(i18n.BylineReadingTime, i18n.N(max(1, (d.Words+wordsPerMinute/2)/wordsPerMinute))))
 	}
 	return strings.Join(parts, " · ")
-}
-
-func longDate(t time.Time) string { return t.Format("2 January 2006") }
-
-func joinNames(names []string) string {
-	switch len(names) {
-	case 1:
-		return names[0]
-	case 2:
-		return names[0] + " and " + names[1]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // docPage is a document's page: an article with its header and
@@ -108,7 +110,7 @@ func joinNames(names []string) string {
 func (s *Site) docPage(d *capsule.Doc) *Page {
 	if d.Kind == capsule.Gemtext {
 		return s.cached("doc:"+d.Path, []any{d}, func() *Page {
-			return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{d.Body}, Title: d.Title, Doc: d}
+			return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{d.Body}, Title: d.Title, Doc: d, Lang: d.Lang}
 		})
 	}
 	if _, listed := s.position[d]; listed {
@@ -122,22 +124,23 @@ func (s *Site) docPage(d *capsule.Doc) *Page {
 		head.blank()
 		var foot gemtextWriter
 		foot.WriteString("\n")
-		foot.link("/", "↩ "+s.opts.Title)
-		return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d}
+		s.home(&foot, s.locale(d.Lang))
+		return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d, Lang: d.Lang}
 	})
 }
 
 // articlePage is the header (title, byline, tags), the converted body
 // shared with the snapshot, and the navigation.
 func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
+	loc := s.locale(d.Lang)
 	var head gemtextWriter
 	head.heading(1, d.Title)
 	head.blank()
-	if b := s.byline(d); b != "" {
+	if b := s.byline(d, loc); b != "" {
 		head.text(b)
 	}
 	for _, t := range d.Tags {
-		head.link("/tags/"+t.Slug+"/", "Tag: "+s.tagName(t))
+		head.link("/tags/"+t.Slug+"/", loc.T(i18n.ArticleTag, i18n.TagName(s.tagName(t))))
 	}
 	head.blank()
 
@@ -145,13 +148,13 @@ func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
 	foot.WriteString("\n")
 	foot.text("───")
 	if older != nil {
-		foot.link(older.Path, "← Older: "+older.Title)
+		foot.link(older.Path, loc.T(i18n.ArticleOlder, i18n.Title(older.Title)))
 	}
 	if newer != nil {
-		foot.link(newer.Path, "→ Newer: "+newer.Title)
+		foot.link(newer.Path, loc.T(i18n.ArticleNewer, i18n.Title(newer.Title)))
 	}
-	foot.link("/", "↩ "+s.opts.Title)
-	return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d}
+	s.home(&foot, loc)
+	return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d, Lang: d.Lang}
 }
 
 func ensureNewline(b []byte) []byte {
@@ -178,20 +181,21 @@ func (s *Site) indexPage() *Page {
 			w.Write(stripLeadingHeading(intro.Body))
 		}
 		w.blank()
+		loc := s.loc
 		if len(recent) == 0 {
-			w.text("Nothing is published yet.")
+			w.text(loc.T(i18n.IndexEmpty))
 		} else {
-			w.heading(2, "Recent articles")
+			w.heading(2, loc.T(i18n.IndexRecent))
 			for _, d := range recent {
 				w.entry(d)
 			}
 		}
 		w.blank()
-		w.link("/archive/", fmt.Sprintf("Archive: all %d articles by year", len(s.Articles)))
-		w.link("/tags/", fmt.Sprintf("Tags (%d)", len(s.Tags)))
-		w.link("/atom.xml", "Atom feed")
+		w.link("/archive/", loc.T(i18n.IndexArchive, i18n.N(len(s.Articles))))
+		w.link("/tags/", loc.T(i18n.IndexTags, i18n.N(len(s.Tags))))
+		w.link("/atom.xml", loc.T(i18n.IndexFeed))
 		if s.opts.Search != nil {
-			w.link(SearchPath, "Search the archive")
+			w.link(SearchPath, loc.T(i18n.SearchItem))
 		}
 		return gemtextPage(s, s.opts.Title, "", w.Bytes())
 	})
@@ -215,20 +219,20 @@ func (s *Site) archivePage() *Page {
 		deps = append(deps, y.Year, len(y.Articles))
 	}
 	return s.cached("/archive/", deps, func() *Page {
+		loc := s.loc
 		var w gemtextWriter
-		w.heading(1, "Archive: "+s.opts.Title)
-		w.heading(2, fmt.Sprintf("%d %s", len(s.Articles), plural(len(s.Articles), "article", "articles")))
+		w.heading(1, loc.T(i18n.ArchiveHeading, i18n.Site(s.opts.Title)))
+		w.heading(2, loc.T(i18n.CountArticles, i18n.N(len(s.Articles))))
 		w.blank()
 		if len(s.years) == 0 {
-			w.text("Nothing is published yet.")
+			w.text(loc.T(i18n.IndexEmpty))
 		}
 		for _, y := range s.years {
-			n := len(y.Articles)
-			w.link(yearPath(y.Year), fmt.Sprintf("%d (%d %s)", y.Year, n, plural(n, "article", "articles")))
+			w.link(yearPath(y.Year), loc.T(i18n.ArchiveYearCount, i18n.N(len(y.Articles)), i18n.Year(y.Year)))
 		}
 		w.blank()
-		w.link("/", "↩ "+s.opts.Title)
-		return gemtextPage(s, "Archive", "", w.Bytes())
+		s.home(&w, loc)
+		return gemtextPage(s, loc.T(i18n.ArchiveName), "", w.Bytes())
 	})
 }
 
@@ -237,23 +241,25 @@ func (s *Site) archivePage() *Page {
 func (s *Site) yearPage(y *YearInfo) *Page {
 	deps := docDeps([]any{y.Year}, y.Articles)
 	return s.cached(yearPath(y.Year), deps, func() *Page {
+		loc := s.loc
 		var w gemtextWriter
-		title := fmt.Sprintf("%d: %s", y.Year, s.opts.Title)
+		title := loc.T(i18n.ArchiveYear, i18n.Year(y.Year))
 		w.heading(1, title)
-		n := len(y.Articles)
-		w.heading(2, fmt.Sprintf("%d %s", n, plural(n, "article", "articles")))
+		w.heading(2, loc.T(i18n.CountArticles, i18n.N(len(y.Articles))))
 		month := time.Month(0)
 		for _, d := range y.Articles {
+			// Months as numbers: a heading needs the nominative, which
+			// the catalog's date month names (genitive in Russian) are not.
 			if m := d.Date.In(s.opts.Location).Month(); m != month {
 				month = m
 				w.blank()
-				w.heading(3, m.String())
+				w.heading(3, fmt.Sprintf("%04d-%02d", y.Year, int(m)))
 			}
 			w.entry(d)
 		}
 		w.blank()
-		w.link("/archive/", "All years")
-		w.link("/", "↩ "+s.opts.Title)
+		w.link("/archive/", loc.T(i18n.ArchiveByYear))
+		s.home(&w, loc)
 		return gemtextPage(s, title, "", w.Bytes())
 	})
 }
@@ -264,19 +270,19 @@ func (s *Site) tagsPage() *Page {
 		deps = append(deps, t.Name, t.Slug, len(t.Articles))
 	}
 	return s.cached("/tags/", deps, func() *Page {
+		loc := s.loc
 		var w gemtextWriter
-		w.heading(1, "Tags: "+s.opts.Title)
+		w.heading(1, loc.T(i18n.TagsHeading, i18n.Site(s.opts.Title)))
 		w.blank()
 		if len(s.Tags) == 0 {
-			w.text("No tags yet.")
+			w.text(loc.T(i18n.TagsEmpty))
 		}
 		for _, t := range s.Tags {
-			n := len(t.Articles)
-			w.link("/tags/"+t.Slug+"/", fmt.Sprintf("%s (%d %s)", t.Name, n, plural(n, "article", "articles")))
+			w.link("/tags/"+t.Slug+"/", loc.T(i18n.TagsEntry, i18n.TagName(t.Name), i18n.N(len(t.Articles))))
 		}
 		w.blank()
-		w.link("/", "↩ "+s.opts.Title)
-		return gemtextPage(s, "Tags", "", w.Bytes())
+		s.home(&w, loc)
+		return gemtextPage(s, loc.T(i18n.TagsName), "", w.Bytes())
 	})
 }
 
@@ -289,41 +295,50 @@ func (s *Site) tagPage(t *TagInfo, n int) *Page {
 	list := t.Articles[lo:min(lo+s.opts.PageSize, len(t.Articles))]
 	deps := docDeps([]any{t.Name, n, pages, len(t.Articles)}, list)
 	return s.cached(tagPath(t.Slug, n), deps, func() *Page {
+		loc := s.loc
 		var w gemtextWriter
 		w.heading(1, t.Name)
-		count := len(t.Articles)
-		sub := fmt.Sprintf("%d %s tagged %q on %s", count, plural(count, "article", "articles"), t.Name, s.opts.Title)
+		w.heading(2, loc.T(i18n.TagHeading, i18n.N(len(t.Articles)), i18n.TagName(t.Name), i18n.Site(s.opts.Title)))
 		if pages > 1 {
-			sub += fmt.Sprintf(", page %d of %d", n, pages)
+			w.text(loc.T(i18n.PageOf, i18n.Page(n), i18n.Pages(pages)))
 		}
-		w.heading(2, sub)
 		for _, d := range list {
 			w.entry(d)
 		}
 		w.blank()
 		if n < pages {
-			w.link(tagPath(t.Slug, n+1), fmt.Sprintf("→ Older articles (page %d of %d)", n+1, pages))
+			w.link(tagPath(t.Slug, n+1), "→ "+loc.T(i18n.PageOlder)+" · "+loc.T(i18n.PageOf, i18n.Page(n+1), i18n.Pages(pages)))
 		}
 		if n > 1 {
-			w.link(tagPath(t.Slug, n-1), fmt.Sprintf("← Newer articles (page %d of %d)", n-1, pages))
+			w.link(tagPath(t.Slug, n-1), "← "+loc.T(i18n.PageNewer)+" · "+loc.T(i18n.PageOf, i18n.Page(n-1), i18n.Pages(pages)))
 		}
-		w.link("/tags/"+t.Slug+"/atom.xml", "Atom feed for this tag")
-		w.link("/tags/", "All tags")
-		w.link("/", "↩ "+s.opts.Title)
+		w.link("/tags/"+t.Slug+"/atom.xml", loc.T(i18n.TagFeed))
+		w.link("/tags/", loc.T(i18n.TagAll))
+		s.home(&w, loc)
 		title := t.Name
 		if n > 1 {
-			title += fmt.Sprintf(" (page %d)", n)
+			title += " · " + loc.T(i18n.PageNumber, i18n.Page(n))
 		}
 		return gemtextPage(s, title, "", w.Bytes())
 	})
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+// home writes the link back to the index.
+func (s *Site) home(w *gemtextWriter, loc *i18n.Locale) {
+	w.link("/", loc.T(i18n.NavHome, i18n.Site(s.opts.Title)))
 }
+
+// locale is the catalog for a page in lang ("" for the site's).
+func (s *Site) locale(lang string) *i18n.Locale {
+	if lang == "" {
+		return s.loc
+	}
+	return s.opts.Catalog.For(lang)
+}
+
+// Locale is the catalog of the site's language, for front-ends' own
+// messages.
+func (s *Site) Locale() *i18n.Locale { return s.loc }
 
 func (s *Site) robots() string {
 	if s.opts.Robots != "" {

@@ -45,7 +45,7 @@ func TestTagPages(t *testing.T) {
 		return string(r.Page.Bytes())
 	}
 	first := body("/tags/news/")
-	for _, want := range []string{"## 12 articles tagged \"news\" on Test Site, page 1 of 3\n", "=> /posts/a011.gmi 2024-01-22 Article 11\n", "=> /tags/news/2/ → Older articles (page 2 of 3)\n"} {
+	for _, want := range []string{"## 12 articles tagged \"news\" on Test Site\nPage 1 of 3\n", "=> /posts/a011.gmi 2024-01-22 Article 11\n", "=> /tags/news/2/ → Older articles · Page 2 of 3\n"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("page 1 lacks %q:\n%s", want, first)
 		}
@@ -54,7 +54,7 @@ func TestTagPages(t *testing.T) {
 		t.Errorf("page 1:\n%s", first)
 	}
 	last := body("/tags/news/3/")
-	if strings.Count(last, "=> /posts/") != 2 || !strings.Contains(last, "=> /posts/a000.gmi 2023-11-06 Article 0\n") || !strings.Contains(last, "=> /tags/news/2/ ← Newer articles (page 2 of 3)\n") || strings.Contains(last, "Older articles") {
+	if strings.Count(last, "=> /posts/") != 2 || !strings.Contains(last, "=> /posts/a000.gmi 2023-11-06 Article 0\n") || !strings.Contains(last, "=> /tags/news/2/ ← Newer articles · Page 2 of 3\n") || strings.Contains(last, "Older articles") {
 		t.Errorf("page 3:\n%s", last)
 	}
 	for _, p := range []string{"/tags/news/1/", "/tags/news/4/", "/tags/news/02/", "/tags/news/x/", "/tags/news/2", "/tags/nope/2/"} {
@@ -78,17 +78,17 @@ func TestTagPages(t *testing.T) {
 func TestArchiveByYear(t *testing.T) {
 	s := buildPaged(t, pagedCapsule(12), nil)
 	archive := string(s.Lookup("/archive/").Page.Bytes())
-	want := "=> /archive/2024/ 2024 (4 articles)\n=> /archive/2023/ 2023 (8 articles)\n"
+	want := "=> /archive/2024/ 4 articles in 2024\n=> /archive/2023/ 8 articles in 2023\n"
 	if !strings.Contains(archive, want) || strings.Contains(archive, "/posts/") {
 		t.Errorf("archive:\n%s\nwant the years:\n%s", archive, want)
 	}
 	year := string(s.Lookup("/archive/2023/").Page.Bytes())
-	for _, want := range []string{"# 2023: Test Site\n## 8 articles\n", "### December\n", "### November\n=> /posts/a003.gmi 2023-11-27 Article 3\n"} {
+	for _, want := range []string{"# Articles from 2023\n## 8 articles\n", "### 2023-12\n", "### 2023-11\n=> /posts/a003.gmi 2023-11-27 Article 3\n"} {
 		if !strings.Contains(year, want) {
 			t.Errorf("2023 lacks %q:\n%s", want, year)
 		}
 	}
-	if strings.Index(year, "December") > strings.Index(year, "November") {
+	if strings.Index(year, "2023-12") > strings.Index(year, "2023-11") {
 		t.Errorf("months not newest first:\n%s", year)
 	}
 	for _, p := range []string{"/archive/1999/", "/archive/2024", "/archive/24/", "/archive/x/"} {

@@ -1,9 +1,9 @@
 package site
 
 import (
+	"broadside/internal/i18n"
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -71,10 +71,10 @@ const MaxSearchPage = 100
 
 func (s *Site) search(r *Request, page int) Response {
 	if strings.TrimSpace(r.Query) == "" {
-		return Response{Status: Input, Prompt: "Search the archive"}
+		return Response{Status: Input, Prompt: s.loc.T(i18n.SearchPrompt)}
 	}
 	if page > MaxSearchPage {
-		return Response{Status: NotFound, Message: "No more results"}
+		return s.notFound()
 	}
 	ctx := r.Context
 	if ctx == nil {
@@ -86,9 +86,9 @@ func (s *Site) search(r *Request, page int) Response {
 	case errors.As(err, &qe):
 		return s.searchMessage(r.Query, qe.Msg)
 	case errors.Is(err, ErrSearchNotReady):
-		return Response{Status: Unavailable, Message: "The search index is being built; try again in a minute."}
+		return Response{Status: Unavailable, Message: s.loc.T(i18n.SearchBuilding)}
 	case err != nil:
-		return Response{Status: Unavailable, Message: "Search failed; try again."}
+		return Response{Status: Unavailable, Message: s.loc.T(i18n.SearchFailed)}
 	}
 	return s.searchResults(r.Query, res)
 }
@@ -102,16 +102,18 @@ func queryEscape(q string) string {
 // searchResults renders one page of results: a count, then each hit as a
 // gemsub entry with a snippet, then links to the other pages.
 func (s *Site) searchResults(q string, res *SearchResults) Response {
+	loc := s.loc
 	var w gemtextWriter
-	w.heading(1, "Search: "+q)
+	heading := loc.T(i18n.SearchHeading, i18n.Query(q))
+	w.heading(1, heading)
 	w.blank()
 	switch {
 	case res.Total == 0:
-		w.text(fmt.Sprintf("No results for “%s”.", q))
+		w.text(loc.T(i18n.SearchNone, i18n.Query(q)))
 	case res.Pages > 1:
-		w.text(fmt.Sprintf("%d %s for “%s”, page %d of %d.", res.Total, plural(res.Total, "result", "results"), q, res.Page, res.Pages))
+		w.text(loc.T(i18n.SearchResults, i18n.N(res.Total), i18n.Query(q)) + " · " + loc.T(i18n.PageOf, i18n.Page(res.Page), i18n.Pages(res.Pages)))
 	default:
-		w.text(fmt.Sprintf("%d %s for “%s”.", res.Total, plural(res.Total, "result", "results"), q))
+		w.text(loc.T(i18n.SearchResults, i18n.N(res.Total), i18n.Query(q)))
 	}
 	for _, h := range res.Hits {
 		if _, published := s.docs[h.Path]; !published {
@@ -125,28 +127,30 @@ func (s *Site) searchResults(q string, res *SearchResults) Response {
 	}
 	w.blank()
 	if res.Page > 1 {
-		w.rawLink(searchURL(res.Page-1, q), fmt.Sprintf("← Previous page (%d of %d)", res.Page-1, res.Pages))
+		w.rawLink(searchURL(res.Page-1, q), "← "+loc.T(i18n.PagePrevious)+" · "+loc.T(i18n.PageOf, i18n.Page(res.Page-1), i18n.Pages(res.Pages)))
 	}
 	if res.Page < res.Pages && res.Page < MaxSearchPage {
-		w.rawLink(searchURL(res.Page+1, q), fmt.Sprintf("→ Next page (%d of %d)", res.Page+1, res.Pages))
+		w.rawLink(searchURL(res.Page+1, q), "→ "+loc.T(i18n.PageNext)+" · "+loc.T(i18n.PageOf, i18n.Page(res.Page+1), i18n.Pages(res.Pages)))
 	}
-	w.link(SearchPath, "Search again")
-	w.link("/", "↩ "+s.opts.Title)
-	pg := gemtextPage(s, "Search: "+q, "", w.Bytes())
+	w.link(SearchPath, loc.T(i18n.SearchAgain))
+	s.home(&w, loc)
+	pg := gemtextPage(s, heading, "", w.Bytes())
 	return Response{Status: Found, Page: pg, Type: pg.Type}
 }
 
 // searchMessage is a page that tells the reader what is wrong with the
 // query (too long, nothing but exclusions) and lets them try again.
 func (s *Site) searchMessage(q, msg string) Response {
+	loc := s.loc
 	var w gemtextWriter
-	w.heading(1, "Search: "+q)
+	heading := loc.T(i18n.SearchHeading, i18n.Query(q))
+	w.heading(1, heading)
 	w.blank()
 	w.text(msg)
 	w.blank()
-	w.link(SearchPath, "Search again")
-	w.link("/", "↩ "+s.opts.Title)
-	pg := gemtextPage(s, "Search", "", w.Bytes())
+	w.link(SearchPath, loc.T(i18n.SearchAgain))
+	s.home(&w, loc)
+	pg := gemtextPage(s, heading, "", w.Bytes())
 	return Response{Status: Found, Page: pg, Type: pg.Type}
 }
 

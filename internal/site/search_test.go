@@ -66,9 +66,9 @@ func TestSearch(t *testing.T) {
 	body := string(r.Page.Bytes())
 	for _, want := range []string{
 		"# Search: strike\n",
-		"5 results for “strike”, page 1 of 3.\n",
+		"5 results for \"strike\" · Page 1 of 3\n",
 		"=> /posts/2024-04-05-strike-5.gmi 2024-04-05 Strike 5\n…Strike 5…\n",
-		"=> /search/2?strike → Next page (2 of 3)\n",
+		"=> /search/2?strike → Next page · Page 2 of 3\n",
 		"=> /search Search again\n",
 	} {
 		if !strings.Contains(body, want) {
@@ -79,11 +79,11 @@ func TestSearch(t *testing.T) {
 		t.Errorf("page 1 shows too much:\n%s", body)
 	}
 	body = string(serve("/search/3", "strike").Page.Bytes())
-	if !strings.Contains(body, "=> /search/2?strike ← Previous page (2 of 3)\n") || strings.Contains(body, "Next") || !strings.Contains(body, "Strike 1\n") {
+	if !strings.Contains(body, "=> /search/2?strike ← Previous page · Page 2 of 3\n") || strings.Contains(body, "Next") || !strings.Contains(body, "Strike 1\n") {
 		t.Errorf("page 3:\n%s", body)
 	}
 	body = string(serve("/search", "grève générale").Page.Bytes())
-	if !strings.Contains(body, "No results for “grève générale”.") {
+	if !strings.Contains(body, "No results for \"grève générale\"") {
 		t.Errorf("no results page:\n%s", body)
 	}
 	if body := string(serve("/search", "!bad").Page.Bytes()); !strings.Contains(body, "every word is excluded") {

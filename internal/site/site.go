@@ -8,7 +8,7 @@
 package site
 
 import (
-	"fmt"
+	"broadside/internal/i18n"
 	"io/fs"
 	"maps"
 	"mime"
@@ -49,6 +49,9 @@ type Options struct {
 	// Redirects are the operator's redirect rules; they come before
 	// every page.
 	Redirects []RedirectRule
+	// Catalog holds the page chrome in every language; nil means the
+	// built-in catalogs.
+	Catalog *i18n.Catalog
 	// Search answers /search; nil leaves search out.
 	Search Searcher
 	// SearchPerPage is the number of results a page shows; 0 means
@@ -90,6 +93,9 @@ func (o *Options) defaults() {
 	if o.SearchPerPage <= 0 {
 		o.SearchPerPage = DefaultSearchPerPage
 	}
+	if o.Catalog == nil {
+		o.Catalog, _ = i18n.New(o.Lang, nil)
+	}
 	if o.Cache == nil {
 		o.Cache = NewCache(DefaultCacheSize)
 	}
@@ -106,6 +112,7 @@ type Page struct {
 	Parts [][]byte
 	Title string
 	Doc   *capsule.Doc // the document behind the page, if any
+	Lang  string       // the page's language, "" for the site's
 }
 
 // Len is the page's size in bytes.
@@ -145,6 +152,7 @@ type Site struct {
 	years     []*YearInfo // newest first
 	yearIndex map[int]*YearInfo
 	cache     *Cache
+	loc       *i18n.Locale // the chrome in the site's language
 	// NextChange is when a scheduled article becomes due and the site
 	// must be built again; zero if none is scheduled.
 	NextChange time.Time
@@ -182,10 +190,10 @@ func (s *Site) Lookup(p string) Response {
 		return res
 	}
 	if hiddenPath(p) {
-		return Response{Status: NotFound}
+		return s.notFound()
 	}
 	if s.gone[p] {
-		return Response{Status: Gone}
+		return Response{Status: Gone, Message: s.loc.T(i18n.ErrorGone)}
 	}
 	if pg := s.page(p); pg != nil {
 		return Response{Status: Found, Page: pg, Type: pg.Type}
@@ -199,7 +207,7 @@ func (s *Site) Lookup(p string) Response {
 // static serves a file of the capsule that is not a document.
 func (s *Site) static(p string) Response {
 	if s.opts.Static == nil {
-		return Response{Status: NotFound}
+		return s.notFound()
 	}
 	name := strings.TrimPrefix(p, "/")
 	dirPath := strings.HasSuffix(p, "/")
@@ -209,7 +217,7 @@ func (s *Site) static(p string) Response {
 	}
 	fi, err := fs.Stat(s.opts.Static, name)
 	if err != nil {
-		return Response{Status: NotFound}
+		return s.notFound()
 	}
 	if fi.IsDir() {
 		if !dirPath {
@@ -220,7 +228,7 @@ func (s *Site) static(p string) Response {
 	// Documents are served only through the snapshot, which knows about
 	// drafts and future dates; their sources never leave as raw files.
 	if dirPath || !fi.Mode().IsRegular() || capsule.IsDocument(name) {
-		return Response{Status: NotFound}
+		return s.notFound()
 	}
 	return Response{Status: Found, File: name, Type: s.mediaType(name)}
 }
@@ -288,7 +296,7 @@ func escapePath(p string) string {
 func (s *Site) listing(p, name string) Response {
 	entries, err := fs.ReadDir(s.opts.Static, name)
 	if err != nil {
-		return Response{Status: NotFound}
+		return s.notFound()
 	}
 	// Built once per snapshot: any change in the capsule makes a new one.
 	pg := s.cached("listing:"+p, []any{s.snap}, func() *Page { return s.listingPage(p, name, entries) })
@@ -300,7 +308,8 @@ const MaxListing = 1000
 
 func (s *Site) listingPage(p, name string, entries []fs.DirEntry) *Page {
 	var w gemtextWriter
-	w.heading(1, "Index of "+p)
+	loc := s.loc
+	w.heading(1, loc.T(i18n.ListingTitle, i18n.Path(p)))
 	w.blank()
 	n, more := 0, 0
 	for _, e := range entries {
@@ -330,18 +339,18 @@ func (s *Site) listingPage(p, name string, entries []fs.DirEntry) *Page {
 		n++
 	}
 	if n == 0 {
-		w.text("This folder is empty.")
+		w.text(loc.T(i18n.ListingEmpty))
 	}
 	if more > 0 {
-		w.text(fmt.Sprintf("… and %d more not listed.", more))
+		w.text("… " + loc.T(i18n.ListMore, i18n.N(more)))
 	}
 	w.blank()
 	parent := path.Dir(strings.TrimSuffix(p, "/"))
 	if parent != "/" {
 		parent += "/"
 	}
-	w.link(parent, "↩ Parent folder")
-	return gemtextPage(s, "Index of "+p, "", w.Bytes())
+	w.link(parent, loc.T(i18n.NavParent))
+	return gemtextPage(s, loc.T(i18n.ListingTitle, i18n.Path(p)), "", w.Bytes())
 }
 
 // Open opens a static file a Found response names. Lookup answers only
@@ -384,4 +393,9 @@ func (s *Site) Paths() []string {
 	}
 	slices.Sort(paths)
 	return slices.Compact(paths)
+}
+
+// notFound is the answer for a path with nothing behind it.
+func (s *Site) notFound() Response {
+	return Response{Status: NotFound, Message: s.loc.T(i18n.ErrorNotFound)}
 }

@@ -174,12 +174,12 @@ func TestArticlePage(t *testing.T) {
 	s := buildTest(t, testCapsule())
 	body := string(s.Lookup("/posts/second.gmi").Page.Bytes())
 	for _, want := range []string{
-		"# Second\n\nBy Zoé · 1 February 2024 · 1 min read\n",
-		"=> /tags/go/ Tag: go\n",
-		"=> /tags/fran%C3%A7ais/ Tag: Français\n",
+		"# Second\n\nPar Zoé · 1er février 2024 · 1 min de lecture\n",
+		"=> /tags/go/ Étiquette\u00a0: go\n",
+		"=> /tags/fran%C3%A7ais/ Étiquette\u00a0: Français\n",
 		"Bonjour.\n",
-		"=> /posts/broken.gmi ← Older: Broken\n",
-		"=> /posts/third.gmi → Newer: Third\n",
+		"=> /posts/broken.gmi ← Article précédent\u00a0: Broken\n",
+		"=> /posts/third.gmi → Article suivant\u00a0: Third\n",
 		"=> / ↩ Test Site\n",
 	} {
 		if !strings.Contains(body, want) {
