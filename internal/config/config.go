@@ -45,6 +45,10 @@ type Config struct {
 	Robots   string   // body of /robots.txt when the capsule has none; "" = built-in default
 	Favicon  string   // body of /favicon.txt: one emoji
 	Cache    Cache
+	// State is the folder of data Broadside keeps between runs (the
+	// search index, metadata, Titan's history), created 0700.
+	State string
+	Titan Titan
 	// Strings are the [strings.LANG] tables: page chrome the site
 	// overrides or adds, by language and message id, as decoded from
 	// TOML (a string, or a table of plural forms). The i18n catalog

@@ -39,6 +39,8 @@ func TestDefaults(t *testing.T) {
 		Index:    Index{Recent: 30, PageSize: 50},
 		Favicon:  "📰",
 		Cache:    Cache{Size: 64 << 20},
+		State:    filepath.Join(filepath.Dir(siteFile), "state"),
+		Titan:    Titan{MaxSize: 1 << 20},
 	}
 	c.pos = nil // positions are the file's, not settings
 	if !reflect.DeepEqual(c, want) {

@@ -30,6 +30,8 @@ type rawConfig struct {
 	Redirect toml.Primitive `toml:"redirect"`
 	Cache    toml.Primitive `toml:"cache"`
 	Strings  toml.Primitive `toml:"strings"`
+	State    toml.Primitive `toml:"state"`
+	Titan    toml.Primitive `toml:"titan"`
 }
 
 type rawGemini struct {
@@ -85,6 +87,10 @@ type values struct {
 	cacheSize                                                         opt[byteSize]
 	strings                                                           map[string]map[string]any
 	pos                                                               positions
+	state                                                             opt[string]
+	titanEnabled                                                      opt[bool]
+	titanMax                                                          opt[byteSize]
+	titanAuthors                                                      []rawTitanRule
 }
 
 // decoder decodes one file, collecting every problem.
@@ -162,6 +168,8 @@ func decode(data []byte, file string) (*values, []error) {
 		v.cacheSize = sizeField(d, rc.Size, "cache.size")
 	}
 	v.strings = d.stringTables(r.Strings)
+	v.state = field[string](d, r.State, "state")
+	d.titan(r.Titan, data, v)
 	v.redirects = d.redirects(r.Redirect, data)
 	d.unknownKeys()
 	return v, d.errs
@@ -237,6 +245,7 @@ func tomlTypeOf(v any) (typ, name string) {
 	case []string:
 		return "Array", "a list of strings"
 	}
+
 	panic(fmt.Sprintf("config: no TOML type for %T", v))
 }
 

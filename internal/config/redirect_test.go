@@ -132,3 +132,45 @@ byline.reading_time = { one = "{n} minute", other = "{n} minutes" }
 		t.Errorf("a language that is not a table: %v", err)
 	}
 }
+
+func TestTitan(t *testing.T) {
+	const cert = "aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44"
+	c := mustParse(t, `[titan]
+enabled = true
+max_size = "2MB"
+
+[[titan.authors]]
+name = "Editor"
+certificate = "`+strings.ToUpper(cert)+`"
+
+[[titan.authors]]
+name = "Guest"
+certificate = "bb11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44"
+paths = ["/posts/guest/"]
+`)
+	want := Titan{Enabled: true, MaxSize: 2 << 20, Authors: []TitanAuthor{
+		{Name: "Editor", Certificate: cert, Line: 5},
+		{Name: "Guest", Certificate: "bb11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44", Paths: []string{"/posts/guest/"}, Line: 9},
+	}}
+	if !reflect.DeepEqual(c.Titan, want) {
+		t.Errorf("titan\n got %+v\nwant %+v", c.Titan, want)
+	}
+	if d := mustParse(t, ""); d.Titan.Enabled || d.Titan.MaxSize != 1<<20 || !strings.HasSuffix(d.State, "/state") {
+		t.Errorf("defaults: %+v, state %q", d.Titan, d.State)
+	}
+	for name, tt := range map[string]struct{ src, want string }{
+		"no authors":    {"[titan]\nenabled = true\n", ":2: titan.enabled: uploads are enabled but no [[titan.authors]]"},
+		"short cert":    {"[[titan.authors]]\nname = \"A\"\ncertificate = \"abc\"\n", ":1: titan.authors.certificate: author 1 (A): want the SHA-256"},
+		"no name":       {"[[titan.authors]]\ncertificate = \"" + cert + "\"\n", ":1: titan.authors.name: author 1: needs a name"},
+		"same cert":     {"[[titan.authors]]\nname = \"A\"\ncertificate = \"" + cert + "\"\n[[titan.authors]]\nname = \"B\"\ncertificate = \"" + cert + "\"\n", ":4: titan.authors.certificate: author 2 (B): the same certificate as author 1"},
+		"bad path":      {"[[titan.authors]]\nname = \"A\"\ncertificate = \"" + cert + "\"\npaths = [\"posts/\"]\n", `"posts/" is not a clean absolute path`},
+		"unknown key":   {"[titan]\nenable = true\n", "titan.enable: unknown key"},
+		"unknown field": {"[[titan.authors]]\nname = \"A\"\ncertificate = \"" + cert + "\"\nkey = 1\n", ":1: titan.authors.key: rule 1: unknown key"},
+		"huge":          {"[titan]\nmax_size = \"1GB\"\n", "titan.max_size: 1073741824 bytes is outside"},
+	} {
+		_, err := Parse([]byte(tt.src), siteFile)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", name, err, tt.want)
+		}
+	}
+}

@@ -92,6 +92,8 @@ func (v *validator) config() *Config {
 	c.Redirects = v.redirects(r.redirects)
 	c.Cache.Size = v.cacheSize(r.cacheSize)
 	c.Strings = r.strings
+	c.State = v.path("state", r.state, defaultState)
+	c.Titan = v.titan(r)
 	return c
 }
 
