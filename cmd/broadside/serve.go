@@ -14,10 +14,12 @@ import (
 
 	"broadside/internal/capsule"
 	"broadside/internal/config"
+	"broadside/internal/diag"
 	"broadside/internal/frontend"
 	"broadside/internal/gemini"
 	"broadside/internal/gemtext"
 	"broadside/internal/gopher"
+	"broadside/internal/i18n"
 	"broadside/internal/publish"
 	"broadside/internal/site"
 )
@@ -59,6 +61,8 @@ func serve(args []string, stderr io.Writer) error {
 	ports := boundPorts(cfg, gemLn, gopLn)
 
 	live := &site.Live{}
+	_, strDiags := catalog(cfg)
+	logDiagnostics(logger, strDiags)
 	copts, sopts := siteOptions(cfg, ports)
 	mem := newMemoryTuner(logger)
 	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger,
@@ -170,6 +174,8 @@ func reload(old *config.Config, path string, ports publicPorts, pub *publish.Pub
 		logger.Warn("listen addresses, hostname, capsule and certs folder change only on restart; other settings reloaded")
 		cfg.Gemini, cfg.Gopher, cfg.Hostname, cfg.Capsule = old.Gemini, old.Gopher, old.Hostname, old.Capsule
 	}
+	_, strDiags := catalog(cfg)
+	logDiagnostics(logger, strDiags)
 	copts, sopts := siteOptions(cfg, ports)
 	if err := pub.SetOptions(copts, sopts); err != nil {
 		logger.Error("reloading capsule", "err", err)
@@ -221,6 +227,7 @@ func converterOptions(r config.Render) gemtext.Options {
 }
 
 func siteOptions(cfg *config.Config, ports publicPorts) (capsule.Options, site.Options) {
+	cat, _ := catalog(cfg)
 	return capsule.Options{
 			Converter: gemtext.New(converterOptions(cfg.Render)),
 			Location:  cfg.Timezone,
@@ -239,7 +246,38 @@ func siteOptions(cfg *config.Config, ports publicPorts) (capsule.Options, site.O
 			IDAuthority: cfg.Feed.IDAuthority,
 			Location:    cfg.Timezone,
 			Redirects:   redirectRules(cfg.Redirects),
+			Cache:       site.NewCache(int(cfg.Cache.Size)),
+			Catalog:     cat,
+			PageSize:    cfg.Index.PageSize,
 		}
+}
+
+// catalog builds the page chrome from the built-in catalogs and the
+// config's [strings.LANG] tables, with the problems found in the latter
+// placed at their lines in the config file.
+func catalog(cfg *config.Config) (*i18n.Catalog, []diag.Diagnostic) {
+	file := cfg.File
+	if file == "" {
+		file = config.DefaultFile
+	}
+	cat, diags := i18n.NewLocated(cfg.Lang, cfg.Strings, func(path []string) (int, int) {
+		return cfg.StringsLine(path), 0
+	})
+	for i := range diags {
+		diags[i].File = file
+	}
+	return cat, diags
+}
+
+// logDiagnostics logs problems found at start or reload.
+func logDiagnostics(logger *slog.Logger, ds []diag.Diagnostic) {
+	for _, d := range ds {
+		level := slog.LevelWarn
+		if d.Severity == diag.Error {
+			level = slog.LevelError
+		}
+		logger.Log(context.Background(), level, "config problem", "file", d.File, "line", d.Line, "code", d.Code, "msg", d.Message)
+	}
 }
 
 func redirectRules(rs []config.Redirect) []site.RedirectRule {

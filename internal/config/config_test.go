@@ -41,9 +41,13 @@ func TestDefaults(t *testing.T) {
 		Log:      Log{ClientAddr: true, Level: "info"},
 		Render:   Render{Links: "block", DeepHeadings: "h3", Emphasis: "strip"},
 		Feed:     Feed{Entries: 20, IDAuthority: "localhost"},
-		Index:    Index{Recent: 30},
+		Index:    Index{Recent: 30, PageSize: 50},
 		Favicon:  "📰",
+		Cache:    Cache{Size: 64 << 20},
+		State:    filepath.Join(filepath.Dir(siteFile), "state"),
+		Titan:    Titan{MaxSize: 1 << 20},
 	}
+	c.pos = nil // positions are the file's, not settings
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults\n got %+v\nwant %+v", c, want)
 	}
@@ -68,6 +72,7 @@ func TestDefaultsWithoutFile(t *testing.T) {
 func TestExampleIsDefaults(t *testing.T) {
 	ex := mustParse(t, Example)
 	def := mustParse(t, "")
+	ex.pos, def.pos = nil, nil
 	if !reflect.DeepEqual(ex, def) {
 		t.Errorf("Example differs from the defaults\nexample %+v\ndefault %+v", ex, def)
 	}

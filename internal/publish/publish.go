@@ -38,6 +38,7 @@ type Publisher struct {
 	mu       sync.Mutex
 	root     *os.Root
 	snap     *capsule.Snapshot
+	cache    *site.Cache // handed from each site to the next
 	reported map[string]bool
 	due      chan struct{}
 }
@@ -90,6 +91,12 @@ func (p *Publisher) reload(force bool) error {
 	p.report(snap)
 	opts := p.Site
 	opts.Static = fsys
+	if opts.Cache == nil {
+		if p.cache == nil {
+			p.cache = site.NewCache(site.DefaultCacheSize)
+		}
+		opts.Cache = p.cache
+	}
 	s := site.Build(snap, opts, p.now())
 	p.Live.Store(s)
 	p.logger().Info("capsule loaded", "dir", p.Dir, "documents", len(snap.Docs), "articles", len(s.Articles),
@@ -107,7 +114,10 @@ func (p *Publisher) reload(force bool) error {
 // good versions of broken files are kept.
 func (p *Publisher) SetOptions(c capsule.Options, s site.Options) error {
 	p.mu.Lock()
-	p.Capsule, p.Site = c, s
+	// Pages built under the old options must not be served again; the
+	// snapshot stays for its last good versions (Load parses every file
+	// again, the options having changed).
+	p.Capsule, p.Site, p.cache = c, s, nil
 	p.mu.Unlock()
 	return p.Reload()
 }

@@ -14,17 +14,27 @@ import (
 // Build makes the site of snap as it stands at time now: drafts and
 // articles dated after now are left out, and NextChange says when the
 // first of those falls due.
+//
+// Build only indexes: it sorts the articles and groups them by tag and
+// year, at a cost that grows with the number of documents but not with
+// their size. Pages are built on their first request and kept in
+// Options.Cache, where the next site finds them again if nothing they show
+// has changed.
 func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 	opts.defaults()
 	s := &Site{
 		opts:      opts,
 		snap:      snap,
-		pages:     map[string]*Page{},
+		docs:      map[string]*capsule.Doc{},
+		folders:   map[string]*capsule.Doc{},
+		position:  map[*capsule.Doc]int{},
 		redirects: map[string]string{},
 		gone:      map[string]bool{},
+		fixed:     map[string]*Page{},
 		Built:     now,
 		rules:     newRules(opts.Redirects),
-		views:     NewCache(opts.ViewCache),
+		cache:     opts.Cache,
+		loc:       opts.Catalog.For(opts.Lang),
 	}
 	var visible []*capsule.Doc
 	for _, d := range snap.Docs {
@@ -38,26 +48,22 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 		}
 	}
 	slices.SortFunc(s.Articles, newestFirst)
+	for i, d := range s.Articles {
+		s.position[d] = i
+	}
 	s.Tags = collectTags(s.Articles)
 	s.tagIndex = make(map[string]*TagInfo, len(s.Tags))
 	for _, t := range s.Tags {
 		s.tagIndex[t.Slug] = t
 	}
-
-	for i, d := range s.Articles {
-		var newer, older *capsule.Doc
-		if i > 0 {
-			newer = s.Articles[i-1]
-		}
-		if i+1 < len(s.Articles) {
-			older = s.Articles[i+1]
-		}
-		s.pages[d.Path] = s.articlePage(d, newer, older)
+	s.years = collectYears(s.Articles, opts.Location)
+	s.yearIndex = make(map[int]*YearInfo, len(s.years))
+	for _, y := range s.years {
+		s.yearIndex[y.Year] = y
 	}
+
 	for _, d := range visible {
-		if _, ok := s.pages[d.Path]; !ok {
-			s.pages[d.Path] = s.docPage(d)
-		}
+		s.docs[d.Path] = d
 	}
 	// Redirects are added after every page so that no alias shadows one.
 	for _, d := range visible {
@@ -66,13 +72,13 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 			dir := path.Dir(d.Path)
 			if dir == "/" {
 				s.redirects["/index.gmi"] = "/"
-				delete(s.pages, "/index.gmi")
+				delete(s.docs, "/index.gmi")
 				continue
 			}
-			s.pages[dir+"/"] = s.pages[d.Path]
+			s.folders[dir+"/"] = d
 		}
 		for _, a := range d.Aliases {
-			if _, taken := s.pages[a]; !taken {
+			if _, taken := s.docs[a]; !taken {
 				s.redirects[a] = target
 			}
 		}
@@ -80,23 +86,13 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 			s.redirects[src] = target
 		}
 	}
-
-	s.pages["/"] = s.indexPage()
-	s.pages["/archive/"] = s.archivePage()
-	s.pages["/tags/"] = s.tagsPage()
-	s.pages["/atom.xml"] = s.feedPage("/atom.xml", "/", s.opts.Title, s.Articles)
-	for _, t := range s.Tags {
-		dir := "/tags/" + t.Slug + "/"
-		s.pages[dir] = s.tagPage(t)
-		s.pages[dir+"atom.xml"] = s.feedPage(dir+"atom.xml", dir, s.opts.Title+": "+t.Name, t.Articles)
-	}
 	s.redirects["/archive"] = "/archive/"
 	s.redirects["/tags"] = "/tags/"
 	if !s.staticExists("robots.txt") {
-		s.pages["/robots.txt"] = textPage(s.robots())
+		s.fixed["/robots.txt"] = textPage(s.robots())
 	}
 	if !s.staticExists("favicon.txt") {
-		s.pages["/favicon.txt"] = textPage(s.opts.Favicon + "\n")
+		s.fixed["/favicon.txt"] = textPage(s.opts.Favicon + "\n")
 	}
 	for _, p := range s.opts.Removed {
 		s.gone[p] = true
@@ -148,4 +144,25 @@ func collectTags(articles []*capsule.Doc) []*TagInfo {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Slug, b.Slug))
 	})
 	return tags
+}
+
+// YearInfo is one year of the archive with its articles, newest first.
+type YearInfo struct {
+	Year     int
+	Articles []*capsule.Doc
+}
+
+// collectYears groups articles (newest first) by year in loc, newest
+// year first.
+func collectYears(articles []*capsule.Doc, loc *time.Location) []*YearInfo {
+	var years []*YearInfo
+	for _, d := range articles {
+		y := d.Date.In(loc).Year()
+		if len(years) == 0 || years[len(years)-1].Year != y {
+			years = append(years, &YearInfo{Year: y})
+		}
+		last := years[len(years)-1]
+		last.Articles = append(last.Articles, d)
+	}
+	return years
 }

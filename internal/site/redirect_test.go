@@ -30,7 +30,7 @@ func TestRedirectRules(t *testing.T) {
 		{"/old/", "/posts/", false},
 		{"/old/a.gmi", "/posts/a.gmi", false},
 		{"/old/x/y z.gmi", "/posts/x/y%20z.gmi", false},
-		{"/old/deep/q", "/archive/q", false}, // the longest prefix wins
+		{"/old/deep/q", "/archive/q", false},          // the longest prefix wins
 		{"/old/first.gmi", "/posts/first.gmi", false}, // rules come before aliases
 		{"/feed.xml", "/atom.xml", true},
 		{"/moved/2024/a.gmi", "gemini://new.example/archive/2024/a.gmi", false},

@@ -140,8 +140,8 @@ func TestIndexRecentLimit(t *testing.T) {
 	if n := strings.Count(body, "=> /posts/"); n != 2 {
 		t.Errorf("index lists %d articles, want 2:\n%s", n, body)
 	}
-	if n := strings.Count(string(s.Lookup("/archive/").Page.Bytes()), "=> /posts/"); n != 3 {
-		t.Errorf("archive lists %d articles, want 3", n)
+	if n := strings.Count(string(s.Lookup("/archive/2024/").Page.Bytes()), "=> /posts/"); n != 3 {
+		t.Errorf("the 2024 archive lists %d articles, want 3", n)
 	}
 }
 
@@ -174,12 +174,12 @@ func TestArticlePage(t *testing.T) {
 	s := buildTest(t, testCapsule())
 	body := string(s.Lookup("/posts/second.gmi").Page.Bytes())
 	for _, want := range []string{
-		"# Second\n\nBy Zoé · 1 February 2024 · 1 min read\n",
-		"=> /tags/go/ Tag: go\n",
-		"=> /tags/fran%C3%A7ais/ Tag: Français\n",
+		"# Second\n\nPar Zoé · 1er février 2024 · 1 min de lecture\n",
+		"=> /tags/go/ Étiquette\u00a0: go\n",
+		"=> /tags/fran%C3%A7ais/ Étiquette\u00a0: Français\n",
 		"Bonjour.\n",
-		"=> /posts/2024-01-05-first.gmi ← Older: First <post> & more\n",
-		"=> /posts/third.gmi → Newer: Third\n",
+		"=> /posts/2024-01-05-first.gmi ← Article précédent\u00a0: First <post> & more\n",
+		"=> /posts/third.gmi → Article suivant\u00a0: Third\n",
 		"=> / ↩ Test Site\n",
 	} {
 		if !strings.Contains(body, want) {
