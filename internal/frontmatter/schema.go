@@ -31,29 +31,6 @@ const (
 	ignoredField
 )
 
-// String names the type as messages use it ("a date").
-func (t fieldType) String() string {
-	switch t {
-	case dateField:
-		return "a date"
-	case boolField:
-		return "true or false"
-	case tagsField:
-		return "a list of tags"
-	case listField:
-		return "a list of strings"
-	case peopleField:
-		return "a name or a list of names"
-	case langField:
-		return "a language tag"
-	case taxonomiesField:
-		return "a table"
-	case ignoredField:
-		return "anything"
-	}
-	return "a string"
-}
-
 // field is one front-matter key that Parse knows.
 type field struct {
 	name string // spelling as documented; keys match case-insensitively
