@@ -92,7 +92,12 @@ func collect(cfgPath string, external bool, env checkEnv) ([]diag.Diagnostic, []
 	if err != nil {
 		return config.Diagnostics(err, cfgName), nil
 	}
-	var ds []diag.Diagnostic
+	// The [strings] tables of the page chrome (unknown message ids,
+	// missing placeholders), at their lines.
+	_, ds := catalog(cfg)
+	for i := range ds {
+		ds[i].File = cfgName
+	}
 	if cfg.File != "" {
 		data, err := os.ReadFile(cfg.File)
 		if err == nil {

@@ -144,3 +144,49 @@ func TestRenderRefusesBinary(t *testing.T) {
 		t.Errorf("render of a folder: exit %d, %q", code, errOut.String())
 	}
 }
+
+// TestPreviewEndToEnd runs "broadside preview" on the sample capsule with
+// a config that listens on every interface for another host name: the
+// preview binds loopback only, answers for localhost, shows the draft and
+// the scheduled article marked, and reloads when a file changes.
+func TestPreviewEndToEnd(t *testing.T) {
+	cfg := testSite(t)
+	os.WriteFile(cfg, []byte("title = \"Preview\"\nhostname = \"example.org\"\n[gemini]\nlisten = \":0\"\n[gopher]\nlisten = \":0\"\n"), 0o644)
+	s := startCommand(t, "preview", cfg)
+	defer func() { s.stop(t) }() // the serve started at the end
+	for _, addr := range []string{s.gemini, s.gopher} {
+		if !strings.HasPrefix(addr, "127.0.0.1:") {
+			t.Errorf("preview listens on %s, want loopback", addr)
+		}
+	}
+	get := func(path string) (string, string) {
+		return rawGemini(t, s.gemini, "gemini://localhost:"+s.port()+path+"\r\n")
+	}
+	h, index := get("/")
+	if h != "20 text/gemini; charset=utf-8; lang=en" ||
+		!strings.Contains(index, "=> /posts/draft-bulletin-48.gmi 2026-11-27 Bulletin #48 (draft) (Draft)\n") ||
+		!strings.Contains(index, "=> /posts/2030-01-01-scheduled.gmi 2030-01-01 A scheduled article (Scheduled for 1 January 2030)\n") {
+		t.Errorf("preview index: %q\n%s", h, index)
+	}
+	if _, draft := get("/posts/draft-bulletin-48.gmi"); !strings.HasPrefix(draft, "# Bulletin #48 (draft)\n\nDraft\n") {
+		t.Errorf("preview draft page:\n%s", draft)
+	}
+	if menu := gopherFetch(t, s.gopher, "/"); !strings.Contains(menu, "\t/posts/draft-bulletin-48.gmi\tlocalhost\t") {
+		t.Errorf("preview Gopher menu does not lead to this machine:\n%s", menu)
+	}
+	// Live reload: a new draft shows up.
+	capsuleDir := filepath.Join(filepath.Dir(cfg), "capsule")
+	os.WriteFile(filepath.Join(capsuleDir, "posts", "2026-12-01-new.md"), []byte("---\ntitle: Fresh draft\ndraft: true\n---\nText.\n"), 0o644)
+	waitFor(t, "new draft in the preview", func() bool {
+		_, index := get("/")
+		return strings.Contains(index, "2026-12-01 Fresh draft (Draft)")
+	})
+	// serve, on the same capsule, shows neither.
+	os.WriteFile(cfg, []byte("title = \"Serve\"\nhostname = \"localhost\"\n[gemini]\nlisten = \"127.0.0.1:0\"\n[gopher]\nlisten = \"127.0.0.1:0\"\n"), 0o644)
+	s.stop(t)
+	s = startServe(t, cfg)
+	_, index = rawGemini(t, s.gemini, "gemini://localhost:"+s.port()+"/\r\n")
+	if strings.Contains(index, "draft") || strings.Contains(index, "scheduled") || strings.Contains(index, "Fresh") {
+		t.Errorf("serve shows drafts:\n%s", index)
+	}
+}

@@ -39,7 +39,8 @@ type command struct {
 // commands lists every command, in the order help shows them.
 func commands() []command {
 	return []command{
-		{"serve", "serve the capsule over Gemini and Gopher until stopped (the default)", func(args []string, _, stderr io.Writer) error { return serve(args, stderr) }},
+		{"serve", "serve the capsule over Gemini and Gopher until stopped (the default)", func(args []string, _, stderr io.Writer) error { return serve(args, stderr, serveMode{}) }},
+		{"preview", "serve on this machine only, with drafts and scheduled articles shown and marked", preview},
 		{"check", "report every problem in the config, certificates and capsule, with file and line", checkCmd},
 		{"new", "create a dated draft article in the capsule and print its path", newArticle},
 		{"render", "print one Markdown or gemtext file as gemtext or as Gopher text", render},

@@ -81,8 +81,15 @@ type server struct {
 // until both servers listen.
 func startServe(t *testing.T, cfg string) *server {
 	t.Helper()
+	return startCommand(t, "serve", cfg)
+}
+
+// startCommand runs serve or preview in-process and waits until both
+// servers listen.
+func startCommand(t *testing.T, cmd, cfg string) *server {
+	t.Helper()
 	s := &server{log: &syncBuffer{}, done: make(chan int, 1)}
-	go func() { s.done <- run([]string{"serve", "-config", cfg}, io.Discard, s.log) }()
+	go func() { s.done <- run([]string{cmd, "-config", cfg}, io.Discard, s.log) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for s.gemini == "" || s.gopher == "" {
 		select {
@@ -491,7 +498,7 @@ func TestVersionAndUsage(t *testing.T) {
 	}
 	var errOut bytes.Buffer
 	if code := run([]string{"chek"}, io.Discard, &errOut); code != 2 || !strings.Contains(errOut.String(), `unknown command "chek"; did you mean check?`) ||
-		!strings.Contains(errOut.String(), "  render ") {
+		!strings.Contains(errOut.String(), "  preview ") {
 		t.Errorf("unknown command exited %d, said %q", code, errOut.String())
 	}
 	errOut.Reset()
