@@ -126,13 +126,14 @@ func (l *linkLog) wrap(rewrite gemtext.LinkRewriter) gemtext.LinkRewriter {
 	}
 }
 
-// locate adds to d the links that lead into the capsule, each at the first
-// place after the previous one where its destination is written in body
-// (which starts at line bodyLine), and warns about relative links that
-// lead out of it.
+// locate adds to d the links that lead into the capsule or to gemini://
+// URLs, each at the first place after the previous link where its
+// destination is written in body (which starts at line bodyLine), else at
+// its first place anywhere (a reference definition written above), and
+// warns about relative links that lead out of it. The converter asks the
+// rewriter once per link, in the order of the text.
 func (l *linkLog) locate(d *Doc, body []byte, bodyLine int) {
 	from := 0
-	seen := map[string]bool{}
 	for i, dest := range l.written {
 		out := l.rewritten[i]
 		outside := out == "" && dest != "" && !strings.HasPrefix(dest, "#") && !hasScheme(dest) && !strings.HasPrefix(dest, "//")
@@ -141,11 +142,6 @@ func (l *linkLog) locate(d *Doc, body []byte, bodyLine int) {
 		if !outside && !internal && !remote {
 			continue
 		}
-		key := dest + "\x00" + out
-		if seen[key] {
-			continue // the converter asks again for a link it repeats
-		}
-		seen[key] = true
 		off := bytes.Index(body[from:], []byte(dest))
 		if off >= 0 {
 			off += from
