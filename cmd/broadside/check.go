@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"broadside/internal/capsule"
 	"broadside/internal/check"
@@ -64,7 +65,7 @@ func runCheck(args []string, stdout, stderr io.Writer, env checkEnv) error {
 		}
 	} else {
 		for _, d := range ds {
-			fmt.Fprintln(stdout, d)
+			fmt.Fprintln(stdout, printable(d.String()))
 		}
 	}
 	errs, warns := diag.Count(ds)
@@ -145,6 +146,26 @@ func collect(cfgPath string, external bool, env checkEnv) ([]diag.Diagnostic, []
 		return 0
 	})...)
 	return ds, summary
+}
+
+// printable escapes control characters (a file name, a server's answer)
+// so that a line of check never drives the terminal.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !unicode.IsControl(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
 }
 
 // displayDir shows dir relative to the working folder when it is inside it.

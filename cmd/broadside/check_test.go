@@ -239,3 +239,17 @@ func TestCheckExternal(t *testing.T) {
 		t.Errorf("check without -external: %v, %q", err, out.String())
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"posts/a.md:1: error: fine", "posts/a.md:1: error: fine"},
+		{"posts/\x1b[31mred.md: warning: x", `posts/\x1b[31mred.md: warning: x`},
+		{"a\u0085b\tc", `a\x85b\x09c`},
+		{"é 日本", "é 日本"},
+	}
+	for _, tt := range tests {
+		if got := printable(tt.in); got != tt.want {
+			t.Errorf("printable(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

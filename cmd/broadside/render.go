@@ -58,7 +58,7 @@ func render(args []string, stdout, stderr io.Writer) error {
 	})
 	for _, p := range d.Problems {
 		p.File = file
-		fmt.Fprintln(stderr, p)
+		fmt.Fprintln(stderr, printable(p.String()))
 	}
 	out := standalone(d)
 	if *format == "gopher" {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	gemini "git.sr.ht/~adnano/go-gemini"
 
@@ -146,6 +147,22 @@ func External(ctx context.Context, docs []*capsule.Doc, opts ExternalOptions) ([
 	return out, sum
 }
 
+// clean makes a server's META safe to print: another capsule's answer must
+// not put escape sequences on the author's terminal or flood it.
+func clean(meta string) string {
+	const max = 200
+	meta = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, strings.ToValidUTF8(meta, "\uFFFD"))
+	if r := []rune(meta); len(r) > max {
+		meta = string(r[:max]) + "…"
+	}
+	return meta
+}
+
 // checker holds what requests share: each host's lock and reachability.
 type checker struct {
 	opts  ExternalOptions
@@ -199,16 +216,16 @@ func (c *checker) check(ctx context.Context, u string) result {
 		case gemini.StatusRedirect:
 			next, err := parsed.Parse(meta)
 			if err != nil {
-				return result{code: CodeExternalFailed, msg: fmt.Sprintf("redirects to %q, not a URL", meta)}
+				return result{code: CodeExternalFailed, msg: fmt.Sprintf("redirects to %q, not a URL", clean(meta))}
 			}
 			if !strings.EqualFold(next.Scheme, "gemini") {
 				return result{} // leaves Gemini: not ours to check
 			}
 			cur = next.String()
 		case gemini.StatusTemporaryFailure:
-			return result{code: CodeExternalTemporary, msg: fmt.Sprintf("answers %d %s", status, meta)}
+			return result{code: CodeExternalTemporary, msg: fmt.Sprintf("answers %d %s", status, clean(meta))}
 		case gemini.StatusPermanentFailure:
-			return result{code: CodeExternalFailed, msg: fmt.Sprintf("answers %d %s", status, meta)}
+			return result{code: CodeExternalFailed, msg: fmt.Sprintf("answers %d %s", status, clean(meta))}
 		default:
 			return result{} // success, input, or a certificate request: the page exists
 		}

@@ -50,6 +50,7 @@ func localServer(t *testing.T) (string, *atomic.Int64) {
 	mux.Handle("/missing", page(gemini.StatusNotFound, "Not found"))
 	mux.Handle("/gone", page(gemini.StatusGone, "Gone for good"))
 	mux.Handle("/busy", page(gemini.StatusSlowDown, "30"))
+	mux.Handle("/rude", page(gemini.StatusNotFound, "gone \x1b[31mred\x1b[0m"+strings.Repeat("x", 600)))
 	mux.Handle("/input", page(gemini.StatusInput, "Your name?"))
 	mux.Handle("/moved", page(gemini.StatusPermanentRedirect, "/ok"))
 	mux.Handle("/moved-away", page(gemini.StatusRedirect, "https://example.org/"))
@@ -96,7 +97,7 @@ func TestExternal(t *testing.T) {
 		{Source: "a.gmi", Links: []capsule.Link{
 			link(base+"/ok", 1), link(base+"/missing", 2), link(base+"/gone", 3), link(base+"/busy", 4),
 			link(base+"/input", 5), link(base+"/moved", 6), link(base+"/moved-away", 7), link(base+"/loop", 8),
-			link(base+"/slow", 9), link("gemini://"+dead+"/a", 10), link("gemini://"+dead+"/b", 11),
+			link(base+"/slow", 9), link("gemini://"+dead+"/a", 10), link("gemini://"+dead+"/b", 11), link(base+"/rude", 13),
 			link("/posts/x.gmi", 12), // internal: not ours
 		}},
 		{Source: "b.md", Links: []capsule.Link{link(base+"/missing#frag", 3), link(base+"/ok", 4)}},
@@ -118,6 +119,7 @@ func TestExternal(t *testing.T) {
 		"a.gmi:9:4: warning: link " + base + "/slow: no answer within 500ms [link/external-unreachable]",
 		"a.gmi:10:4: warning: link gemini://" + dead + "/a: ",
 		"a.gmi:11:4: warning: link gemini://" + dead + "/b: ",
+		"a.gmi:13:4: error: link " + base + "/rude: answers 51 gone \ufffd[31mred\ufffd[0mxxx",
 		"b.md:3:4: error: link " + base + "/missing: answers 51 Not found [link/external-failed]",
 	}
 	if len(got) != len(want) {
@@ -128,15 +130,20 @@ func TestExternal(t *testing.T) {
 			t.Errorf("got  %s\nwant %s", got[i], want[i])
 		}
 	}
-	if sum.URLs != 11 || sum.Failed != 3 || sum.Temporary != 1 || sum.Unreachable != 3 ||
+	if sum.URLs != 12 || sum.Failed != 4 || sum.Temporary != 1 || sum.Unreachable != 3 ||
 		strings.Join(sum.Hosts, ",") != dead {
 		t.Errorf("summary %+v: %s", sum, sum)
 	}
 	// Distinct URLs only (/missing#frag is /missing, /ok is asked once),
 	// two hops for /moved and for the loop, nothing more for the dead
 	// host once it refused.
-	if n := served.Load(); n != 11 {
-		t.Errorf("the server answered %d requests, want 11", n)
+	if n := served.Load(); n != 12 {
+		t.Errorf("the server answered %d requests, want 12", n)
+	}
+	for _, d := range ds {
+		if strings.ContainsRune(d.Message, 0x1b) || len(d.Message) > 400 {
+			t.Errorf("a server's answer reaches the output raw: %q", d.Message)
+		}
 	}
 }
 
