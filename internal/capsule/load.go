@@ -73,13 +73,6 @@ func (s *Snapshot) Sources() []*Doc {
 	return out
 }
 
-// Stale reports whether d is served as the last good version of a file
-// whose current version is broken.
-func (s *Snapshot) Stale(d *Doc) bool {
-	cur := s.bySource[d.Source]
-	return cur != nil && cur != d
-}
-
 type fileInfo struct {
 	source  string
 	size    int64

@@ -167,7 +167,7 @@ func TestLastGoodVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := s2.Docs["/posts/a.gmi"]; d != live || !s2.Stale(d) {
+	if d := s2.Docs["/posts/a.gmi"]; d != live || s2.Current("posts/a.md") == d {
 		t.Errorf("broken edit replaced the live version: %+v", d)
 	}
 	if d := s2.Current("posts/a.md"); d == live || !d.Broken || !bytes.Contains(d.Body, []byte("Damaged")) {
@@ -176,7 +176,7 @@ func TestLastGoodVersion(t *testing.T) {
 	if _, ok := s2.Docs["/posts/b.gmi"]; ok {
 		t.Errorf("a file broken from the start is served")
 	}
-	if d := s2.Docs["/posts/c.gmi"]; d == nil || !d.Draft || !d.Broken || s2.Stale(d) {
+	if d := s2.Docs["/posts/c.gmi"]; d == nil || !d.Draft || !d.Broken || s2.Current("posts/c.md") != d {
 		t.Errorf("a broken file that says draft: true is not held back as a draft: %+v", d)
 	}
 	codes := map[string]string{}
@@ -218,7 +218,7 @@ func TestLastGoodVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := s5.Docs["/posts/a.gmi"]; d == nil || d == live || s5.Stale(d) || !bytes.Contains(d.Body, []byte("Fixed")) {
+	if d := s5.Docs["/posts/a.gmi"]; d == nil || d == live || s5.Current("posts/a.md") != d || !bytes.Contains(d.Body, []byte("Fixed")) {
 		t.Errorf("fixed version not served: %+v", d)
 	}
 	if ps := problemsOf(s5, "posts/a.md"); len(ps) != 0 {
