@@ -16,7 +16,6 @@ import (
 	"broadside/internal/check"
 	"broadside/internal/config"
 	"broadside/internal/diag"
-	"broadside/internal/gemtext"
 	"broadside/internal/site"
 )
 
@@ -113,15 +112,12 @@ func collect(cfgPath string, external bool, env checkEnv) ([]diag.Diagnostic, []
 			Message: fmt.Sprintf("the capsule folder cannot be opened: %v", errors.Unwrap(err))}), nil
 	}
 	defer root.Close()
-	snap, err := capsule.Load(root.FS(), capsule.Options{
-		Converter: gemtext.New(converterOptions(cfg.Render)),
-		Location:  cfg.Timezone,
-	}, nil)
+	copts, sopts := siteOptions(cfg, publicPorts{gemini: cfg.Gemini.Port, gopher: cfg.Gopher.Port})
+	snap, err := capsule.Load(root.FS(), copts, nil)
 	if err != nil {
 		return append(ds, diag.Diagnostic{File: displayDir(cfg.Capsule), Severity: diag.Error, Code: capsule.CodeFile,
 			Message: err.Error()}), nil
 	}
-	_, sopts := siteOptions(cfg, publicPorts{gemini: cfg.Gemini.Port, gopher: cfg.Gopher.Port})
 	sopts.Static = root.FS()
 	s := site.Build(snap, sopts, env.now)
 
