@@ -111,7 +111,7 @@ func decode(data []byte, file string) (*values, []error) {
 	var r rawConfig
 	md, err := toml.Decode(string(data), &r)
 	if err != nil {
-		e := &Error{File: file, Msg: "syntax error", Err: err}
+		e := &Error{File: file, Code: CodeSyntax, Msg: "syntax error", Err: err}
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			e.Line, e.Key = errLine(data, pe), pe.LastKey
@@ -178,7 +178,7 @@ func decode(data []byte, file string) (*values, []error) {
 // fail records a problem with key.
 func (d *decoder) fail(key, msg string) {
 	d.bad[key] = true
-	d.errs = append(d.errs, &Error{File: d.file, Line: d.pos.line(key), Key: key, Msg: msg})
+	d.errs = append(d.errs, &Error{File: d.file, Line: d.pos.line(key), Key: key, Code: CodeType, Msg: msg})
 }
 
 // table decodes a section into dst; false if absent or not a table.
@@ -286,14 +286,18 @@ func (d *decoder) unknownKeys() {
 		}
 		return false
 	}
+	unknown := func(key, msg string) {
+		d.bad[key] = true
+		d.errs = append(d.errs, &Error{File: d.file, Line: d.pos.line(key), Key: key, Code: CodeUnknownKey, Msg: msg})
+	}
 	for _, k := range d.md.Keys() {
 		if s := k.String(); s != strings.ToLower(s) && !under(k) {
-			d.fail(s, fmt.Sprintf("unknown key (keys are lower case: %q)", strings.ToLower(s)))
+			unknown(s, fmt.Sprintf("unknown key (keys are lower case: %q)", strings.ToLower(s)))
 		}
 	}
 	for _, k := range d.md.Undecoded() {
 		if !under(k) {
-			d.fail(k.String(), "unknown key")
+			unknown(k.String(), unknownKeyMsg(k.String()))
 		}
 	}
 }

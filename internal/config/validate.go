@@ -43,7 +43,7 @@ type validator struct {
 
 // failAt records a problem with key at line.
 func (v *validator) failAt(key string, line int, format string, args ...any) {
-	v.errs = append(v.errs, &Error{File: v.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+	v.errs = append(v.errs, &Error{File: v.file, Line: line, Key: key, Code: CodeValue, Msg: fmt.Sprintf(format, args...)})
 }
 
 // or returns the value if set, else def.

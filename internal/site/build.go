@@ -12,8 +12,8 @@ import (
 )
 
 // Build makes the site of snap as it stands at time now: drafts and
-// articles dated after now are left out, and NextChange says when the
-// first of those falls due.
+// articles dated after now are left out (shown and marked with
+// Options.Preview), and NextChange says when the first of those falls due.
 //
 // Build only indexes: it sorts the articles and groups them by tag and
 // year, at a cost that grows with the number of documents but not with
@@ -38,12 +38,13 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 	}
 	var visible []*capsule.Doc
 	for _, d := range snap.Docs {
-		if d.Visible(now) {
+		if d.Visible(now) || opts.Preview {
 			visible = append(visible, d)
-			if d.Listed(now) {
+			if d.Listed(now) || (opts.Preview && d.Dated) {
 				s.Articles = append(s.Articles, d)
 			}
-		} else if !d.Draft && d.Dated && (s.NextChange.IsZero() || d.Date.Before(s.NextChange)) {
+		}
+		if !d.Draft && d.Dated && d.Date.After(now) && (s.NextChange.IsZero() || d.Date.Before(s.NextChange)) {
 			s.NextChange = d.Date
 		}
 	}
@@ -56,6 +57,7 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 	for _, t := range s.Tags {
 		s.tagIndex[t.Slug] = t
 	}
+	s.legacyTags = legacyTagSlugs(s.Tags)
 	s.years = collectYears(s.Articles, opts.Location)
 	s.yearIndex = make(map[int]*YearInfo, len(s.years))
 	for _, y := range s.years {
@@ -65,14 +67,17 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 	for _, d := range visible {
 		s.docs[d.Path] = d
 	}
+	// The home page is "/": its index.md (the intro) or index.gmi (the
+	// whole page) is never served under another name.
+	s.redirects["/index.gmi"] = "/"
+	s.redirects["/index.md"] = "/"
+	delete(s.docs, "/index.gmi")
 	// Redirects are added after every page so that no alias shadows one.
 	for _, d := range visible {
 		target := escapePath(d.Path)
 		if path.Base(d.Path) == "index.gmi" {
 			dir := path.Dir(d.Path)
 			if dir == "/" {
-				s.redirects["/index.gmi"] = "/"
-				delete(s.docs, "/index.gmi")
 				continue
 			}
 			s.folders[dir+"/"] = d

@@ -70,9 +70,13 @@ func (s *Site) buildFeed(self, alternate, title string, entries []*capsule.Doc) 
 }
 
 func (s *Site) feedEntry(d *capsule.Doc) feed.Entry {
+	title := d.Title
+	if m := s.mark(d, s.locale(d.Lang)); m != "" {
+		title = "[" + m + "] " + title
+	}
 	e := feed.Entry{
 		ID:        s.EntryID(d),
-		Title:     d.Title,
+		Title:     title,
 		URL:       s.URL(d.Path),
 		Published: d.Date,
 		Updated:   d.Updated,

@@ -50,9 +50,39 @@ func (w *gemtextWriter) rawLink(u, label string) {
 	w.WriteByte('\n')
 }
 
-// entry writes a gemsub entry: "=> URL YYYY-MM-DD Title".
-func (w *gemtextWriter) entry(d *capsule.Doc) {
-	w.link(d.Path, d.Date.Format("2006-01-02")+" "+d.Title)
+// entry writes a gemsub entry: "=> URL YYYY-MM-DD Title", with mark (a
+// preview's "Draft") after the title if any.
+func (w *gemtextWriter) entry(d *capsule.Doc, mark string) {
+	label := d.Date.Format("2006-01-02") + " " + d.Title
+	if mark != "" {
+		label += " (" + mark + ")"
+	}
+	w.link(d.Path, label)
+}
+
+// mark is what a preview shows of a document that serve does not
+// publish: "Draft", or "Scheduled for DATE"; "" when the site is not a
+// preview or the document is published.
+func (s *Site) mark(d *capsule.Doc, loc *i18n.Locale) string {
+	switch {
+	case !s.opts.Preview:
+		return ""
+	case d.Draft:
+		return loc.T(i18n.PreviewDraft)
+	case d.Dated && d.Date.After(s.Built):
+		return loc.T(i18n.PreviewScheduled, i18n.Date(d.Date))
+	}
+	return ""
+}
+
+// framed joins a document page's header, body and footer, leaving out
+// the blank line the footer starts with when the body is empty, so that
+// an empty or front-matter-only file gives no run of blank lines.
+func framed(head, body, foot []byte) [][]byte {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return [][]byte{head, bytes.TrimPrefix(foot, []byte("\n"))}
+	}
+	return [][]byte{head, ensureNewline(body), foot}
 }
 
 // oneLine flattens text that must stay on one line (titles, names):
@@ -119,13 +149,18 @@ func (s *Site) docPage(d *capsule.Doc) *Page {
 		return s.cached("doc:"+d.Path, deps, func() *Page { return s.articlePage(d, newer, older) })
 	}
 	return s.cached("doc:"+d.Path, []any{d}, func() *Page {
+		loc := s.locale(d.Lang)
 		var head gemtextWriter
 		head.heading(1, d.Title)
 		head.blank()
+		if m := s.mark(d, loc); m != "" {
+			head.text(m)
+			head.blank()
+		}
 		var foot gemtextWriter
 		foot.WriteString("\n")
-		s.home(&foot, s.locale(d.Lang))
-		return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d, Lang: d.Lang}
+		s.home(&foot, loc)
+		return &Page{Type: s.gemtextType(d.Lang), Parts: framed(head.Bytes(), d.Body, foot.Bytes()), Title: d.Title, Doc: d, Lang: d.Lang}
 	})
 }
 
@@ -136,6 +171,9 @@ func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
 	var head gemtextWriter
 	head.heading(1, d.Title)
 	head.blank()
+	if m := s.mark(d, loc); m != "" {
+		head.text(m)
+	}
 	if b := s.byline(d, loc); b != "" {
 		head.text(b)
 	}
@@ -154,7 +192,7 @@ func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
 		foot.link(newer.Path, loc.T(i18n.ArticleNewer, i18n.Title(newer.Title)))
 	}
 	s.home(&foot, loc)
-	return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d, Lang: d.Lang}
+	return &Page{Type: s.gemtextType(d.Lang), Parts: framed(head.Bytes(), d.Body, foot.Bytes()), Title: d.Title, Doc: d, Lang: d.Lang}
 }
 
 func ensureNewline(b []byte) []byte {
@@ -169,8 +207,12 @@ func ensureNewline(b []byte) []byte {
 func (s *Site) indexPage() *Page {
 	recent := s.Articles[:min(len(s.Articles), s.opts.IndexRecent)]
 	intro := s.snap.Docs["/index.gmi"]
-	if intro != nil && !intro.Visible(s.Built) {
+	if intro != nil && !intro.Visible(s.Built) && !s.opts.Preview {
 		intro = nil
+	}
+	if intro != nil && intro.Kind == capsule.Gemtext {
+		// A hand-written index.gmi is the home page, as written.
+		return s.docPage(intro)
 	}
 	deps := docDeps([]any{intro, len(s.Articles), len(s.Tags)}, recent)
 	return s.cached("/", deps, func() *Page {
@@ -187,7 +229,7 @@ func (s *Site) indexPage() *Page {
 		} else {
 			w.heading(2, loc.T(i18n.IndexRecent))
 			for _, d := range recent {
-				w.entry(d)
+				w.entry(d, s.mark(d, loc))
 			}
 		}
 		w.blank()
@@ -255,7 +297,7 @@ func (s *Site) yearPage(y *YearInfo) *Page {
 				w.blank()
 				w.heading(3, fmt.Sprintf("%04d-%02d", y.Year, int(m)))
 			}
-			w.entry(d)
+			w.entry(d, s.mark(d, loc))
 		}
 		w.blank()
 		w.link("/archive/", loc.T(i18n.ArchiveByYear))
@@ -303,7 +345,7 @@ func (s *Site) tagPage(t *TagInfo, n int) *Page {
 			w.text(loc.T(i18n.PageOf, i18n.Page(n), i18n.Pages(pages)))
 		}
 		for _, d := range list {
-			w.entry(d)
+			w.entry(d, s.mark(d, loc))
 		}
 		w.blank()
 		if n < pages {

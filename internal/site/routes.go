@@ -77,6 +77,59 @@ func (s *Site) tagRoute(rest string) *Page {
 	return s.tagPage(t, n)
 }
 
+// tagRedirect finds the canonical path of a tag path written another way:
+// without its final slash ("/tags/x"), in another case or spelling
+// ("/tags/X/", "/tags/C#/"), or with the slug the tag had before "#" and
+// "+" were spelt out. The rest of the path (a page number, atom.xml) is
+// kept.
+func (s *Site) tagRedirect(p string) (string, bool) {
+	rest, ok := strings.CutPrefix(p, "/tags/")
+	if !ok || rest == "" {
+		return "", false
+	}
+	slug, sub, _ := strings.Cut(rest, "/")
+	canonical := capsule.TagSlug(slug)
+	if _, ok := s.tagIndex[canonical]; !ok {
+		if canonical, ok = s.legacyTags[slug]; !ok {
+			return "", false
+		}
+	}
+	target := tagPath(canonical, 1) + sub
+	if target == p {
+		return "", false
+	}
+	if sub != "" && s.page(target) == nil {
+		return "", false // "/tags/X/nope": nothing there either
+	}
+	return escapePath(target), true
+}
+
+// legacyTagSlugs maps each tag's old slug (Slugify of its name, which
+// dropped "#" and "+") to its slug, for the tags whose slug changed and
+// whose old slug no other tag has or had.
+func legacyTagSlugs(tags []*TagInfo) map[string]string {
+	out := map[string]string{}
+	taken := map[string]bool{}
+	for _, t := range tags {
+		taken[t.Slug] = true
+	}
+	clash := map[string]bool{}
+	for _, t := range tags {
+		old := capsule.Slugify(t.Name)
+		if old == "" || old == t.Slug || taken[old] {
+			continue
+		}
+		if _, dup := out[old]; dup {
+			clash[old] = true
+		}
+		out[old] = t.Slug
+	}
+	for old := range clash {
+		delete(out, old)
+	}
+	return out
+}
+
 // tagPages is how many pages tag t's list takes.
 func (s *Site) tagPages(t *TagInfo) int {
 	return max(1, (len(t.Articles)+s.opts.PageSize-1)/s.opts.PageSize)
@@ -95,6 +148,11 @@ func yearPath(y int) string { return "/archive/" + strconv.Itoa(y) + "/" }
 // cached returns the page under key built from deps, building it with
 // build when the cache has none from equal deps.
 func (s *Site) cached(key string, deps []any, build func() *Page) *Page {
+	if s.opts.Preview {
+		// A preview's marks change with the time ("Scheduled" until it
+		// is due): its pages last one build.
+		deps = append(deps, s.Built)
+	}
 	return s.cache.get(key, deps, func() (any, int) {
 		pg := build()
 		return pg, pg.Len() + 64*len(pg.Parts)

@@ -60,6 +60,11 @@ type Options struct {
 	// Static is the capsule folder, for files that are not documents.
 	// Build never reads it; requests do.
 	Static fs.FS
+	// Preview shows drafts and articles dated in the future everywhere
+	// (index, tag pages, archive, feeds, their own URLs), each marked as
+	// such: for "broadside preview" on the author's machine, never for
+	// serve.
+	Preview bool
 }
 
 func (o *Options) defaults() {
@@ -162,6 +167,10 @@ type Site struct {
 	Articles []*capsule.Doc
 	// Tags lists every tag of a published article, by name.
 	Tags []*TagInfo
+
+	// legacyTags maps the slug a tag had before "#" and "+" were spelt
+	// out ("c" for C++) to its slug now, when that is unambiguous.
+	legacyTags map[string]string
 }
 
 // TagInfo is one tag with its published articles, newest first.
@@ -199,6 +208,9 @@ func (s *Site) Lookup(p string) Response {
 		return Response{Status: Found, Page: pg, Type: pg.Type}
 	}
 	if t, ok := s.redirects[p]; ok {
+		return Response{Status: Redirect, Target: t}
+	}
+	if t, ok := s.tagRedirect(p); ok {
 		return Response{Status: Redirect, Target: t}
 	}
 	return s.static(p)
