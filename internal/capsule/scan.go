@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"broadside/internal/diag"
 )
 
 // Finding and opening the files of a capsule. A capsule is written by
@@ -60,22 +62,29 @@ var (
 	errFileChanged = errors.New("changed while it was being opened")
 )
 
+// Codes of the problems the scan finds, besides CodeFile for files that
+// cannot be read or are not regular files.
+const (
+	CodeFileName = "capsule/file-name" // a name with control characters or invalid UTF-8, skipped
+	CodeSymlink  = "capsule/symlink"   // a symbolic link that is not followed
+)
+
 // scan walks fsys and returns the documents to parse, taking from prev
 // those whose file has not changed, and the problems found with files
 // that are skipped. It fails when the root cannot be read or when the
 // system runs short of resources.
-func (s *Snapshot) scan(fsys fs.FS, prev *Snapshot) ([]fileInfo, []Problem, error) {
+func (s *Snapshot) scan(fsys fs.FS, prev *Snapshot) ([]fileInfo, []diag.Diagnostic, error) {
 	var todo []fileInfo
-	var problems []Problem
-	report := func(file string, sev Severity, format string, args ...any) {
-		problems = append(problems, Problem{File: displayPath(file), Severity: sev, Msg: fmt.Sprintf(format, args...)})
+	var problems []diag.Diagnostic
+	report := func(file, code string, sev Severity, format string, args ...any) {
+		problems = append(problems, diag.Diagnostic{File: displayPath(file), Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
 	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." || transient(err) {
 				return err
 			}
-			report(p, Error, "cannot read: %v", cause(err))
+			report(p, CodeFile, Error, "cannot read: %v", cause(err))
 			return nil
 		}
 		if p == "." {
@@ -92,7 +101,7 @@ func (s *Snapshot) scan(fsys fs.FS, prev *Snapshot) ([]fileInfo, []Problem, erro
 			if d.IsDir() {
 				kind = "folder"
 			}
-			report(p, Warning, "%s name %q %s; skipped", kind, d.Name(), bad)
+			report(p, CodeFileName, Warning, "%s name %q %s; skipped", kind, d.Name(), bad)
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -107,7 +116,11 @@ func (s *Snapshot) scan(fsys fs.FS, prev *Snapshot) ([]fileInfo, []Problem, erro
 			if transient(err) {
 				return err
 			}
-			report(p, Warning, "%v; skipped", err)
+			code := CodeFile
+			if errors.As(err, new(*linkError)) {
+				code = CodeSymlink
+			}
+			report(p, code, Warning, "%v; skipped", err)
 			return nil
 		}
 		if fi == nil { // a static file, served by the site
@@ -162,8 +175,22 @@ func (s *Snapshot) examine(fsys fs.FS, p string, d fs.DirEntry) (*fileInfo, erro
 	}
 }
 
+// linkError is why a symbolic link is not followed.
+type linkError struct{ err error }
+
+func (e *linkError) Error() string { return e.err.Error() }
+func (e *linkError) Unwrap() error { return e.err }
+
 // examineLink follows the symbolic link at p.
 func (s *Snapshot) examineLink(fsys fs.FS, p string) (*fileInfo, error) {
+	fi, err := s.followLink(fsys, p)
+	if err != nil && !transient(err) {
+		err = &linkError{err}
+	}
+	return fi, err
+}
+
+func (s *Snapshot) followLink(fsys fs.FS, p string) (*fileInfo, error) {
 	target, err := followLinks(fsys, p)
 	switch {
 	case err == nil:
@@ -341,7 +368,11 @@ func parseAll(fsys fs.FS, opts Options, todo []fileInfo) ([]*Doc, error) {
 				if j >= len(todo) {
 					return
 				}
-				docs[j], errs[j] = parseFile(fsys, opts, todo[j])
+				var d *Doc
+				d, errs[j] = parseFile(fsys, opts, todo[j])
+				if d != nil {
+					docs[j] = finish(d)
+				}
 			}
 		})
 	}
@@ -350,7 +381,8 @@ func parseAll(fsys fs.FS, opts Options, todo []fileInfo) ([]*Doc, error) {
 }
 
 // parseFile reads and parses one document. A file that cannot be read
-// becomes a notice with a Problem; only a lack of resources is an error.
+// becomes a notice with an error, so it is not served; only a lack of
+// resources fails.
 func parseFile(fsys fs.FS, opts Options, fi fileInfo) (*Doc, error) {
 	notice := func(sev Severity, msg, body string) *Doc {
 		d := &Doc{Source: fi.source, Path: ServedPath(fi.source), Size: fi.size, ModTime: fi.modTime, Kind: Gemtext}
@@ -360,7 +392,7 @@ func parseFile(fsys fs.FS, opts Options, fi fileInfo) (*Doc, error) {
 		return d
 	}
 	tooLarge := func(size int64) *Doc {
-		return notice(Error, fmt.Sprintf("file is %d bytes, over the %d byte limit; a notice is served instead", size, MaxDocSize),
+		return notice(Error, fmt.Sprintf("file is %d bytes, over the %d byte limit; it is not served", size, MaxDocSize),
 			"This document is too large to serve.\n")
 	}
 	if fi.size > MaxDocSize {
@@ -381,7 +413,7 @@ func parseFile(fsys fs.FS, opts Options, fi fileInfo) (*Doc, error) {
 	if fi.target != fi.source {
 		d.Size = fi.size
 		if d.Draft {
-			d.problem(0, Warning, fmt.Sprintf("symbolic link to the draft %s; not published either", fi.target))
+			d.report(CodeSymlink, 0, 0, Warning, fmt.Sprintf("symbolic link to the draft %s; not published either", fi.target))
 		}
 	}
 	return d, nil

@@ -128,7 +128,7 @@ func TestScanHostileCapsule(t *testing.T) {
 			s := loadWithin(t, fsys.fs, nil)
 			problems := map[string]string{}
 			for _, p := range s.Problems {
-				problems[p.File] += p.Msg + "; "
+				problems[p.File] += p.Message + "; "
 			}
 			want := map[string]string{
 				"posts/pipe.md":    "is not a regular file but a named pipe",
@@ -163,7 +163,7 @@ func TestScanHostileCapsule(t *testing.T) {
 					t.Errorf("unexpected problem for %s: %s", file, problems[file])
 				}
 			}
-			for _, src := range []string{"posts/good.md", "posts/draft.md", "alias.md", "draftlink.md", "big.md"} {
+			for _, src := range []string{"posts/good.md", "posts/draft.md", "alias.md", "draftlink.md"} {
 				docBySource(t, s, src)
 			}
 			if d := docBySource(t, s, "alias.md"); d.Title != "Good" || !d.Visible(time.Now()) {
@@ -172,11 +172,12 @@ func TestScanHostileCapsule(t *testing.T) {
 			if d := docBySource(t, s, "draftlink.md"); d.Visible(time.Now()) {
 				t.Error("link to a draft is published")
 			}
-			if d := docBySource(t, s, "big.md"); strings.Contains(string(d.Body), "\x00") || d.Kind != Gemtext {
-				t.Errorf("oversized link target read: kind %v, %d bytes", d.Kind, len(d.Body))
+			// The oversized target is not read, and the link not served.
+			if d := s.Current("big.md"); d == nil || strings.Contains(string(d.Body), "\x00") || !d.Broken {
+				t.Errorf("oversized link target: %+v, want a broken notice", d)
 			}
-			if len(s.Docs) != 5 {
-				t.Errorf("documents %v, want the 5 above", served(s))
+			if len(s.Docs) != 4 {
+				t.Errorf("documents %v, want the 4 above", served(s))
 			}
 			// A reload finds nothing changed, without blocking either.
 			again := loadWithin(t, fsys.fs, s)
@@ -322,7 +323,7 @@ func TestOpenSwappedFile(t *testing.T) {
 		}()
 		select {
 		case d := <-done:
-			if len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Msg, "not a regular file") {
+			if len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Message, "not a regular file") {
 				t.Errorf("%T: problems %v, want one saying it is not a regular file", fsys, d.Problems)
 			}
 		case <-time.After(10 * time.Second):
@@ -356,7 +357,7 @@ func TestScanMapFS(t *testing.T) {
 		"c1\uFFFDname.md":  "holds control characters",
 	} {
 		ps := problemsOf(s, file)
-		if len(ps) != 1 || !strings.Contains(ps[0].Msg, msg) || ps[0].Severity != Warning {
+		if len(ps) != 1 || !strings.Contains(ps[0].Message, msg) || ps[0].Severity != Warning {
 			t.Errorf("%s: problems %v, want one warning containing %q", file, ps, msg)
 		}
 	}

@@ -32,16 +32,13 @@ func benchSite(b *testing.B, n int) *Site {
 	return s
 }
 
-// BenchmarkServe measures the cost of one request from routing to the
-// last byte, on a small and a large capsule: it must stay flat as the
-// capsule grows. "lookup" is routing plus writing the cached bytes;
-// "gemini" and "gopher" add the real protocol servers over net.Pipe.
+// BenchmarkServe measures the cost of one lookup, routing plus writing
+// the cached bytes, on a small and a large capsule: it must stay flat as
+// the capsule grows. The frontend package's benchmark adds the protocol
+// servers.
 func BenchmarkServe(b *testing.B) {
 	for _, n := range []int{100, 10000} {
 		s := benchSite(b, n)
-		l := &Live{}
-		l.Store(s)
-		gh := l.GopherHandler()
 		article := s.Articles[len(s.Articles)/2].Path
 		for _, target := range []struct{ name, path string }{
 			{"article", article}, {"index", "/"}, {"feed", "/atom.xml"},
@@ -52,16 +49,6 @@ func BenchmarkServe(b *testing.B) {
 					for _, part := range r.Page.Parts {
 						io.Discard.Write(part)
 					}
-				}
-			})
-			b.Run(fmt.Sprintf("gemini/%s/%d", target.name, n), func(b *testing.B) {
-				for b.Loop() {
-					geminiGet(b, l, "gemini://example.org"+target.path)
-				}
-			})
-			b.Run(fmt.Sprintf("gopher/%s/%d", target.name, n), func(b *testing.B) {
-				for b.Loop() {
-					gopherGet(b, gh, target.path)
 				}
 			})
 		}
