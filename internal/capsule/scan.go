@@ -1,6 +1,7 @@
 package capsule
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -440,14 +441,17 @@ func readFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	if info.Size() > limit {
 		return nil, &tooBig{info.Size()}
 	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Sized from the stat like os.ReadFile, and read to one byte past the
+	// limit in case the file grew since.
+	var b bytes.Buffer
+	b.Grow(int(info.Size()) + bytes.MinRead)
+	if _, err := b.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
-	if int64(len(b)) > limit {
-		return nil, &tooBig{int64(len(b))}
+	if int64(b.Len()) > limit {
+		return nil, &tooBig{int64(b.Len())}
 	}
-	return b, nil
+	return b.Bytes(), nil
 }
 
 // openRegular opens name for reading if it is a regular file. On a
