@@ -52,6 +52,11 @@ type fileInfo struct {
 // like the kernel's ELOOP limit.
 const maxLinkHops = 40
 
+// maxDepth bounds how deep folders are walked: os.Root opens one level at
+// a time, so no path length limit stops a tree a million folders deep,
+// and the walk recurses once per level.
+const maxDepth = 64
+
 // Reasons a path is refused; the messages are what authors read.
 var (
 	errOutside     = errors.New("leads outside the capsule")
@@ -66,7 +71,7 @@ var (
 // Codes of the problems the scan finds, besides CodeFile for files that
 // cannot be read or are not regular files.
 const (
-	CodeFileName = "capsule/file-name" // a name with control characters or invalid UTF-8, skipped
+	CodeFileName = "capsule/file-name" // a name with control characters or invalid UTF-8, or a folder too deep, skipped
 	CodeSymlink  = "capsule/symlink"   // a symbolic link that is not followed
 )
 
@@ -109,6 +114,10 @@ func (s *Snapshot) scan(fsys fs.FS, prev *Snapshot) ([]fileInfo, []diag.Diagnost
 			return nil
 		}
 		if d.IsDir() {
+			if strings.Count(p, "/") >= maxDepth {
+				report(p, CodeFileName, Warning, "folder nested more than %d deep; skipped", maxDepth)
+				return fs.SkipDir
+			}
 			return nil
 		}
 		s.Files++
