@@ -23,9 +23,11 @@ import (
 //     a real sort (footnote.go);
 //   - a code span opener with no closing run of its length after it fails
 //     at once instead of searching to the end of the block again;
-//   - escaped pipes in table cells are resolved per cell (table.go);
+//   - escaped pipes in table cells are resolved per cell, and a table that
+//     would be mostly empty padding cells stays a paragraph (transform.go);
 //   - block quotes, lists and footnote definitions nest at most MaxNesting
-//     deep, and so do open link brackets;
+//     deep, and so do open link brackets; inline spans nested deeper are
+//     unwrapped (flatten, transform.go);
 //   - heading attributes ({#id .class}) are only parsed on headings of
 //     reasonable length;
 //   - the parsers that call Value (links, footnote references) read the
@@ -114,8 +116,7 @@ func budgetOf(pc parser.Context) *budget {
 	if b, ok := pc.Get(budgetKey).(*budget); ok {
 		return b
 	}
-	// Parsing without a budget (the differential tests' stock comparison)
-	// is unlimited.
+	// Convert always sets a budget; a parse without one is unlimited.
 	b := &budget{workLimit: 1 << 62, outLimit: 1 << 62}
 	pc.Set(budgetKey, b)
 	return b

@@ -98,7 +98,7 @@ func (flatten) Transform(doc *ast.Document, reader text.Reader, pc parser.Contex
 						}
 						next = first // look at the moved children at this level
 					}
-					noteCapped(pc, c.Pos())
+					noteCapped(pc, max(c.Pos(), 0))
 					f.n.RemoveChild(f.n, c)
 					c = next
 					continue
