@@ -1,0 +1,226 @@
+package export
+
+import (
+	"bytes"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"broadside/internal/gopher"
+	"broadside/internal/site"
+)
+
+const sampleCapsule = "../../capsule"
+
+// TestExportEqualsLive exports the sample capsule and asks the real
+// servers, over net.Pipe, for every URL the export holds: each Gemini file
+// must be the body served for its path, each Gopher file the bytes served
+// for its selector, and each gophermap, read the way gophernicus reads it,
+// the items of the live menu. Then the other way round: every page and
+// static file of the site is in the export, and redirects.txt says what
+// the live server answers.
+func TestExportEqualsLive(t *testing.T) {
+	s := buildSite(t, sampleCapsule, sampleOptions(), sampleNow)
+	dir, res := export(t, s)
+	for _, d := range res.Diagnostics {
+		t.Errorf("unexpected diagnostic for the sample capsule: %v", d)
+	}
+
+	gem := walkTree(t, filepath.Join(dir, "gemini"))
+	exported := map[string]bool{}
+	for _, f := range gem {
+		p := pathOf(f.rel)
+		exported[p] = true
+		t.Run("gemini/"+f.rel, func(t *testing.T) {
+			header, body := geminiGet(t, s, p)
+			if !strings.HasPrefix(header, "20 ") {
+				t.Fatalf("live server answers %q for %s", header, p)
+			}
+			if !bytes.Equal(f.data, body) {
+				t.Errorf("export differs from live body of %s:\n--- export\n%s\n--- live\n%s", p, f.data, body)
+			}
+		})
+	}
+	if len(gem) != res.GeminiFiles {
+		t.Errorf("%d Gemini files on disk, Result says %d", len(gem), res.GeminiFiles)
+	}
+
+	gop := walkTree(t, filepath.Join(dir, "gopher"))
+	menus, linked := 0, 0
+	for _, f := range gop {
+		sel, menu := selectorOf(f.rel)
+		if links(f.info) > 1 {
+			linked++
+		}
+		t.Run("gopher/"+f.rel, func(t *testing.T) {
+			live := gopherGet(t, s, sel)
+			if !menu {
+				if !bytes.Equal(f.data, live) {
+					t.Errorf("export differs from live answer to %q:\n--- export\n%s\n--- live\n%s", sel, f.data, live)
+				}
+				return
+			}
+			menus++
+			if err := gopher.LintMenu(f.data); err != nil {
+				t.Errorf("gophermap is not a well-formed menu: %v", err)
+			}
+			// With no line to make safe, the gophermap is the live menu.
+			if !bytes.Equal(f.data, live) {
+				t.Errorf("gophermap differs from live menu %q:\n--- export\n%s\n--- live\n%s", sel, f.data, live)
+			}
+			got, directives := gophernicusMenu(f.data, sel, "gophernicus.host", 70)
+			if len(directives) > 0 {
+				t.Errorf("gophernicus would obey %q", directives)
+			}
+			want := parseMenu(t, live)
+			if len(got) != len(want) {
+				t.Fatalf("gophernicus sends %d items, live menu has %d", len(got), len(want))
+			}
+			for i := range want {
+				w := want[i]
+				if w.Type == gopher.TypeInfo && w.Selector == "" {
+					// gophernicus fills an empty selector with the
+					// display; clients ignore info selectors.
+					w.Selector = w.Display
+				}
+				if got[i] != w {
+					t.Errorf("item %d: gophernicus sends %v, live menu has %v", i+1, got[i], want[i])
+				}
+			}
+		})
+	}
+	if menus == 0 || linked == 0 {
+		t.Errorf("%d gophermaps and %d linked files: the sample should have both", menus, linked)
+	}
+	if len(gop) != res.GopherFiles+res.GopherLinks {
+		t.Errorf("%d names under gopher/, Result says %d files and %d links", len(gop), res.GopherFiles, res.GopherLinks)
+	}
+
+	// Every page and every static file of the site is exported.
+	for _, p := range s.Paths() {
+		if res := s.Lookup(p); res.Status == site.Found && !exported[p] {
+			t.Errorf("page %s is not in the Gemini export", p)
+		}
+	}
+	for _, p := range []string{"/images/mirrors.png", "/images/", "/posts/", "/about.gmi", "/notes.gmi"} {
+		if !exported[p] {
+			t.Errorf("%s is not in the Gemini export", p)
+		}
+	}
+
+	// redirects.txt holds what the live server answers.
+	list, err := os.ReadFile(filepath.Join(dir, "redirects.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for line := range strings.SplitSeq(strings.TrimSpace(string(list)), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		n++
+		f := strings.Fields(line)
+		header, _ := geminiGet(t, s, unescape(t, f[1]))
+		want := f[0]
+		if len(f) > 2 {
+			want += " " + f[2]
+		}
+		if !strings.HasPrefix(header, want) {
+			t.Errorf("redirects.txt says %q, live server answers %q", line, header)
+		}
+	}
+	if n == 0 || n != res.Redirects+res.Gone {
+		t.Errorf("redirects.txt has %d entries, Result says %d+%d", n, res.Redirects, res.Gone)
+	}
+}
+
+// TestExportLeavesOutUnpublished checks the sample's draft and scheduled
+// article and its Markdown sources appear nowhere in the export.
+func TestExportLeavesOutUnpublished(t *testing.T) {
+	s := buildSite(t, sampleCapsule, sampleOptions(), sampleNow)
+	dir, _ := export(t, s)
+	draft, err := os.ReadFile(filepath.Join(sampleCapsule, "posts", "draft-bulletin-48.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []treeFile
+	all = append(all, walkTree(t, dir)...)
+	for _, f := range all {
+		for _, bad := range []string{"draft-bulletin-48", "2030-01-01-scheduled", "scheduled"} {
+			if strings.Contains(f.rel, bad) {
+				t.Errorf("%s: an unpublished article is exported", f.rel)
+			}
+		}
+		if strings.HasSuffix(f.rel, ".md") && !strings.HasPrefix(f.rel, "gopher/") {
+			t.Errorf("%s: a Markdown source is exported", f.rel)
+		}
+		if bytes.Contains(f.data, []byte("Bulletin #48")) {
+			t.Errorf("%s: holds the draft's title", f.rel)
+		}
+	}
+	if len(draft) == 0 {
+		t.Fatal("sample draft is empty")
+	}
+}
+
+// TestGolden compares the listing of the sample export (names, sizes,
+// hashes, links) with testdata/sample.golden; -update rewrites it.
+func TestGolden(t *testing.T) {
+	s := buildSite(t, sampleCapsule, sampleOptions(), sampleNow)
+	dir, _ := export(t, s)
+	got := listing(t, dir)
+	golden := filepath.Join("testdata", "sample.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("export listing differs from %s (run go test -update and review the diff):\n%s", golden, diffLines(string(want), got))
+	}
+}
+
+// TestDeterministic exports the same site twice: the trees must be equal
+// byte for byte.
+func TestDeterministic(t *testing.T) {
+	s := buildSite(t, sampleCapsule, sampleOptions(), sampleNow)
+	a, _ := export(t, s)
+	s2 := buildSite(t, sampleCapsule, sampleOptions(), sampleNow)
+	b, _ := export(t, s2)
+	if la, lb := listing(t, a), listing(t, b); la != lb {
+		t.Errorf("two exports of one capsule differ:\n%s", diffLines(la, lb))
+	}
+}
+
+func unescape(t *testing.T, p string) string {
+	t.Helper()
+	u, err := url.PathUnescape(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// diffLines shows the lines only in a (-) or only in b (+).
+func diffLines(a, b string) string {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var out []string
+	for _, l := range la {
+		if !slices.Contains(lb, l) {
+			out = append(out, "- "+l)
+		}
+	}
+	for _, l := range lb {
+		if !slices.Contains(la, l) {
+			out = append(out, "+ "+l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
