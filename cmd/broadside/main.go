@@ -33,6 +33,7 @@ Usage:
   broadside check [-config FILE]             report every problem in config and capsule
   broadside new [-config FILE] [-dir posts] "Title"
                                              create a dated article; print its path
+  broadside build [-config FILE] DIR         write the site as static files to DIR
   broadside version                          print version information
 
 Run "broadside COMMAND -h" for a command's flags.
@@ -53,6 +54,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = check(args, stdout, stderr)
 	case "new":
 		err = newArticle(args, stdout, stderr)
+	case "build":
+		err = build(args, stdout, stderr)
 	case "version":
 		err = version(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
