@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -67,7 +68,7 @@ func build(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, d := range res.Diagnostics {
-		if d.File != "" && !filepath.IsAbs(d.File) {
+		if d.File != "" && !strings.Contains(d.File, "://") {
 			d.File = filepath.Join(prefix, filepath.FromSlash(d.File))
 		}
 		fmt.Fprintln(stderr, d)

@@ -31,8 +31,11 @@ const infoTail = "\terror.host\t1"
 // (TYPE DISPLAY TAB SELECTOR TAB HOST TAB PORT) with an absolute selector,
 // host and port, so gophernicus prints each one as it is and applies none
 // of its own rules to relative selectors or text lines; the map ends with
-// the menu's "." line, which stops it reading. Two kinds of line would
-// not survive and are changed, each reported in changes: an item whose
+// the menu's "." line, which stops it reading. An item with an empty
+// selector (a link to another server's root) gets "/", since gophernicus
+// would send its display as the selector; this is not reported, as no
+// author can do otherwise. Two kinds of line would not survive and are
+// changed, each reported in changes: an item whose
 // type byte is a gophernicus directive becomes an info line (type 'i'),
 // and a line over MaxGophermapLine bytes has its display cut, or becomes
 // an info line holding the cut display when its selector alone is too
@@ -81,6 +84,14 @@ func mapLine(line string) (string, string) {
 		if strings.IndexByte(gophermapDirectives, typ) >= 0 || typ < 0x21 || typ > 0x7e {
 			why = append(why, fmt.Sprintf("item type %q is a gophernicus directive; written as an info line", typ))
 			typ = 'i'
+		}
+		if typ != 'i' && typ != '3' && strings.HasPrefix(rest, "\t") {
+			// gophernicus would send the display as the selector; "/"
+			// asks a server for its root as "" does.
+			rest = "/" + rest
+			if len(why) == 0 {
+				return string(typ) + display + "\t" + rest, ""
+			}
 		}
 	}
 	if 1+len(display)+1+len(rest) > MaxGophermapLine {

@@ -100,12 +100,28 @@ func makePlan(s *site.Site, withGopher bool) *plan {
 	return &p.plan
 }
 
-func (p *planner) warn(file, code, format string, args ...any) {
-	p.plan.diags = append(p.plan.diags, diag.Diagnostic{File: file, Severity: diag.Warning, Code: code, Message: fmt.Sprintf(format, args...)})
+// warn reports a problem with the capsule file source, or with the
+// generated page at pth when there is no such file.
+func (p *planner) warn(source, pth, code, format string, args ...any) {
+	p.report(diag.Warning, source, pth, code, format, args...)
 }
 
-func (p *planner) fail(file, code, format string, args ...any) {
-	p.plan.diags = append(p.plan.diags, diag.Diagnostic{File: file, Severity: diag.Error, Code: code, Message: fmt.Sprintf(format, args...)})
+// fail reports, like warn, a path of the site that is not exported.
+func (p *planner) fail(source, pth, code, format string, args ...any) {
+	p.report(diag.Error, source, pth, code, format, args...)
+}
+
+func (p *planner) report(sev diag.Severity, source, pth, code, format string, args ...any) {
+	p.plan.diags = append(p.plan.diags, diag.Diagnostic{File: where(p.s, source, pth), Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// where names what a diagnostic is about: the capsule file behind a path,
+// else the path's URL (a generated page such as a tag page).
+func where(s *site.Site, source, pth string) string {
+	if source != "" || pth == "" {
+		return source
+	}
+	return s.URL(pth)
 }
 
 // collect lists every path the site answers with content: its pages, and
@@ -122,7 +138,7 @@ func (p *planner) collect() []found {
 				if name == "." {
 					return err
 				}
-				p.warn(name, "export/unreadable", "cannot be read, so it is not exported: %v", err)
+				p.warn(name, "", "export/unreadable", "cannot be read, so it is not exported: %v", err)
 				return nil
 			}
 			if name == "." {
@@ -149,7 +165,7 @@ func (p *planner) collect() []found {
 			return nil
 		})
 		if err != nil {
-			p.fail("", "export/unreadable", "reading the capsule: %v", err)
+			p.fail("", "", "export/unreadable", "reading the capsule: %v", err)
 		}
 	}
 	var out []found
@@ -163,7 +179,7 @@ func (p *planner) collect() []found {
 			src = res.Page.Doc.Source
 		}
 		if !p.geminiReachable(pth) {
-			p.warn(src, "export/unreachable", "%s cannot be requested over Gemini (the live server refuses the URL), so it is not exported", quote(pth))
+			p.warn(src, pth, "export/unreachable", "%s cannot be requested over Gemini (the live server refuses the URL), so it is not exported", quote(pth))
 			continue
 		}
 		out = append(out, found{path: pth, res: res, source: src})
@@ -251,8 +267,13 @@ func (p *planner) gopherEntries(founds []found) {
 			p.addGopher(gopherFile, f.path, f.source)
 			p.addGopher(gopherMenu, f.path+frontend.MenuSuffix, f.source)
 		default:
+			if strings.HasSuffix(f.path, frontend.MenuSuffix) {
+				p.warn(f.source, f.path, "export/unreachable", "the live Gopher server reads %s as the menu view of %s, so the file is left out of the Gopher export",
+					quote(f.path), quote(strings.TrimSuffix(f.path, frontend.MenuSuffix)))
+				continue
+			}
 			if base := path.Base(f.path); base == "gophermap" || base == "gophertag" {
-				p.warn(f.source, "export/gopher-name", "a file named %s cannot be served by gophernicus (it is its menu file), so it is left out of the Gopher export", base)
+				p.warn(f.source, f.path, "export/gopher-name", "a file named %s cannot be served by gophernicus (it is its menu file), so it is left out of the Gopher export", base)
 				continue
 			}
 			p.addGopher(gopherFile, f.path, f.source)
@@ -279,11 +300,11 @@ func gopherFileOf(k kind, selector string) string {
 func (p *planner) addGopher(k kind, selector, source string) {
 	req, err := gopher.ParseRequest([]byte(selector + "\r\n"))
 	if err != nil || req.Selector != selector {
-		p.warn(source, "export/unreachable", "%s cannot be requested over Gopher, so it is left out of the Gopher export", quote(selector))
+		p.warn(source, selector, "export/unreachable", "%s cannot be requested over Gopher, so it is left out of the Gopher export", quote(selector))
 		return
 	}
 	if why := gophernicusTrouble(selector); why != "" {
-		p.warn(source, "export/gophernicus", "gophernicus cannot serve the selector %s: %s", quote(selector), why)
+		p.warn(source, selector, "export/gophernicus", "gophernicus cannot serve the selector %s: %s", quote(selector), why)
 	}
 	file := gopherFileOf(k, selector)
 	if p.claim(p.gopherT, "gopher", file, selector, source) {
@@ -369,12 +390,12 @@ func (p *planner) follow(pth string) (string, bool) {
 func (p *planner) claim(ns *namespace, tree, file, pth, source string) bool {
 	for seg := range strings.SplitSeq(file, "/") {
 		if len(seg) > maxName {
-			p.warn(or(source, pth), "export/name-too-long", "%s needs the file name %q, over %d bytes, so it is left out of the %s export", quote(pth), short(seg), maxName, tree)
+			p.fail(source, pth, "export/name-too-long", "%s needs the file name %q, over %d bytes, so it is left out of the %s export", quote(pth), short(seg), maxName, tree)
 			return false
 		}
 	}
 	if other, ok := ns.claim(file, pth); !ok {
-		p.fail(or(source, pth), "export/clash", "%s and %s both need %s/%s; %s is not exported", quote(other), quote(pth), tree, file, quote(pth))
+		p.fail(source, pth, "export/clash", "%s and %s both need %s/%s; %s is not exported", quote(other), quote(pth), tree, file, quote(pth))
 		return false
 	}
 	return true
@@ -452,13 +473,6 @@ func short(s string) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

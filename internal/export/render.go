@@ -102,7 +102,7 @@ func (r *renderer) render(e entry) error {
 		n, err = r.gopherMenu(e)
 	}
 	if errors.Is(err, errNotServed) {
-		r.report(diag.Diagnostic{File: or(e.source, e.path), Severity: diag.Warning, Code: "export/not-served",
+		r.report(diag.Diagnostic{File: where(r.s, e.source, e.path), Severity: diag.Warning, Code: "export/not-served",
 			Message: fmt.Sprintf("the live server does not serve %s (%v), so it is not exported", quote(e.path), errors.Unwrap(err))})
 		return nil
 	}
@@ -170,7 +170,7 @@ func (r *renderer) gopherMenu(e entry) (int64, error) {
 	}
 	gm, changes := Gophermap(menu.Bytes())
 	for _, c := range changes {
-		r.report(diag.Diagnostic{File: or(e.source, e.path), Severity: diag.Warning, Code: "export/gophermap",
+		r.report(diag.Diagnostic{File: where(r.s, e.source, e.path), Severity: diag.Warning, Code: "export/gophermap",
 			Message: fmt.Sprintf("menu %s, %s", quote(e.path), c)})
 	}
 	return writeFile(r.gopher, e.file, func(w io.Writer) error {
