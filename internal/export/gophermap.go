@@ -71,6 +71,12 @@ func Gophermap(menu []byte) (gophermap []byte, changes []string) {
 // to change it.
 func mapLine(line string) (string, string) {
 	var why []string
+	if strings.ContainsAny(line, "\r\x00") {
+		// gophernicus cuts a line at its last CR and C strings at NUL.
+		// Live menus never hold either.
+		why = append(why, "CR or NUL inside the line; replaced by spaces")
+		line = strings.NewReplacer("\r", " ", "\x00", " ").Replace(line)
+	}
 	head, rest, isItem := strings.Cut(line, "\t")
 	var typ byte
 	var display string
@@ -81,7 +87,13 @@ func mapLine(line string) (string, string) {
 		typ, display, rest = 'i', strings.ReplaceAll(line, "\t", " "), infoTail
 	} else {
 		typ, display = head[0], head[1:]
-		if strings.IndexByte(gophermapDirectives, typ) >= 0 || typ < 0x21 || typ > 0x7e {
+		switch {
+		case typ < 0x21 || typ > 0x7e:
+			// Not a type at all (it may start a multi-byte character,
+			// which stays whole in the display).
+			why = append(why, "no printable item type; written as an info line")
+			typ, display = 'i', head
+		case strings.IndexByte(gophermapDirectives, typ) >= 0:
 			why = append(why, fmt.Sprintf("item type %q is a gophernicus directive; written as an info line", typ))
 			typ = 'i'
 		}
@@ -89,9 +101,6 @@ func mapLine(line string) (string, string) {
 			// gophernicus would send the display as the selector; "/"
 			// asks a server for its root as "" does.
 			rest = "/" + rest
-			if len(why) == 0 {
-				return string(typ) + display + "\t" + rest, ""
-			}
 		}
 	}
 	if 1+len(display)+1+len(rest) > MaxGophermapLine {
@@ -102,9 +111,6 @@ func mapLine(line string) (string, string) {
 			why = append(why, fmt.Sprintf("%d bytes, over %d; display cut", len(line), MaxGophermapLine))
 		}
 		display = cutBytes(display, MaxGophermapLine-2-len(rest))
-	}
-	if len(why) == 0 {
-		return line, ""
 	}
 	return string(typ) + display + "\t" + rest, strings.Join(why, "; ")
 }
