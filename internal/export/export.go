@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -150,13 +149,10 @@ func writeTree(ctx context.Context, s *site.Site, p *plan, tmp, dir string, repl
 		Marker:             []byte(markerText),
 	}
 	for _, name := range sortedKeys(files) {
-		if _, err := writeFile(top, name, func(w io.Writer) error {
+		if _, err := writeFile(top, old.part(topTree), name, func(w io.Writer) error {
 			_, err := w.Write(files[name])
 			return err
 		}); err != nil {
-			return nil, err
-		}
-		if err := old.keepTime(top, topTree, name); err != nil {
 			return nil, err
 		}
 	}
@@ -184,14 +180,23 @@ func makeTree(top *os.Root, name string, entries []entry, links []link) (*os.Roo
 	for _, l := range links {
 		ns.claim(l.file, l.path)
 	}
-	for _, d := range ns.folders() {
+	// Chmod only when the umask took bits away: on a large export the
+	// folders are many and each call walks the path again.
+	chmod := true
+	for i, d := range ns.folders() {
 		if err := root.Mkdir(d, 0o755); err != nil {
 			root.Close()
 			return nil, fmt.Errorf("export: %w", err)
 		}
-		if err := root.Chmod(d, 0o755); err != nil {
-			root.Close()
-			return nil, fmt.Errorf("export: %w", err)
+		if i == 0 {
+			fi, err := root.Lstat(d)
+			chmod = err != nil || fi.Mode().Perm() != 0o755
+		}
+		if chmod {
+			if err := root.Chmod(d, 0o755); err != nil {
+				root.Close()
+				return nil, fmt.Errorf("export: %w", err)
+			}
 		}
 	}
 	return root, nil
@@ -332,63 +337,17 @@ func (t *tree) close() {
 	}
 }
 
-// Parts of an export, for keepTime.
+// Parts of an export.
 const (
 	topTree = iota
 	geminiTree
 	gopherTree
 )
 
-// keepTime gives file, just written in root (the part which of the new
-// export), the modification time of the same file in the earlier export
-// when their bytes are equal. The earlier export is only read: any error
-// there just leaves the new time.
-func (t *tree) keepTime(root *os.Root, which int, file string) error {
+// part returns one part of the earlier export, nil if there is none.
+func (t *tree) part(which int) *os.Root {
 	if t == nil {
 		return nil
 	}
-	old := [...]*os.Root{topTree: t.top, geminiTree: t.gemini, gopherTree: t.gopher}[which]
-	if old == nil {
-		return nil
-	}
-	ofi, err := old.Lstat(file)
-	if err != nil || !ofi.Mode().IsRegular() {
-		return nil
-	}
-	nfi, err := root.Lstat(file)
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if nfi.Size() != ofi.Size() || !sameBytes(old, root, file) {
-		return nil
-	}
-	if err := root.Chtimes(file, ofi.ModTime(), ofi.ModTime()); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	return nil
-}
-
-// sameBytes compares a file in two roots.
-func sameBytes(a, b *os.Root, name string) bool {
-	fa, err := a.Open(name)
-	if err != nil {
-		return false
-	}
-	defer fa.Close()
-	fb, err := b.Open(name)
-	if err != nil {
-		return false
-	}
-	defer fb.Close()
-	ba, bb := make([]byte, 32<<10), make([]byte, 32<<10)
-	for {
-		na, ea := io.ReadFull(fa, ba)
-		nb, eb := io.ReadFull(fb, bb)
-		if na != nb || !bytes.Equal(ba[:na], bb[:nb]) {
-			return false
-		}
-		if ea != nil || eb != nil {
-			return (ea == io.EOF || ea == io.ErrUnexpectedEOF) && (eb == io.EOF || eb == io.ErrUnexpectedEOF)
-		}
-	}
+	return [...]*os.Root{topTree: t.top, geminiTree: t.gemini, gopherTree: t.gopher}[which]
 }

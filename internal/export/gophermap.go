@@ -32,9 +32,9 @@ const infoTail = "\terror.host\t1"
 // host and port, so gophernicus prints each one as it is and applies none
 // of its own rules to relative selectors or text lines; the map ends with
 // the menu's "." line, which stops it reading. An item with an empty
-// selector (a link to another server's root) gets "/", since gophernicus
-// would send its display as the selector; this is not reported, as no
-// author can do otherwise. Two kinds of line would not survive and are
+// selector (a link to another server's root) gets "/": gophernicus 3.1.1
+// sends it empty, but its later menu.c fills an empty selector with the
+// display; this is not reported, as no author can do otherwise. Two kinds of line would not survive and are
 // changed, each reported in changes: an item whose
 // type byte is a gophernicus directive becomes an info line (type 'i'),
 // and a line over MaxGophermapLine bytes has its display cut, or becomes
@@ -98,8 +98,8 @@ func mapLine(line string) (string, string) {
 			typ = 'i'
 		}
 		if typ != 'i' && typ != '3' && strings.HasPrefix(rest, "\t") {
-			// gophernicus would send the display as the selector; "/"
-			// asks a server for its root as "" does.
+			// Later gophernicus versions would send the display as the
+			// selector; "/" asks a server for its root as "" does.
 			rest = "/" + rest
 		}
 	}

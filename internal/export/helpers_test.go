@@ -147,8 +147,9 @@ func parseMenu(t testing.TB, b []byte) []menuItem {
 	return nil
 }
 
-// gophernicusMenu is the menu gophernicus 3.1 sends for a folder with
-// this gophermap, following gophermap() in its menu.c: lines read with
+// gophernicusMenu is the menu gophernicus sends for a folder with this
+// gophermap, following gophermap() in its development menu.c (3.1.1, the
+// Debian 12 version, keeps an empty selector after a TAB as it is): lines read with
 // fgets into a 1024-byte buffer, trailing CR and LF chomped; '#' lines
 // skipped; '.' stops; '*', '~', '%', '-', ':', '=' and '!' lines are
 // directives (returned in directives, never items); a line without a TAB

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"broadside/internal/diag"
 	"broadside/internal/frontend"
@@ -31,7 +32,7 @@ type renderer struct {
 	gop    *frontend.Gopher
 	gemini *os.Root // DIR/gemini being written
 	gopher *os.Root
-	old    *tree // the previous export, to keep unchanged files' times
+	old    *tree // the earlier export, to keep unchanged files' times; may be nil
 
 	mu    sync.Mutex
 	diags []diag.Diagnostic
@@ -97,7 +98,7 @@ func (r *renderer) render(e entry) error {
 	case geminiBody:
 		n, err = r.geminiFile(e)
 	case gopherFile:
-		n, err = writeFile(r.gopher, e.file, func(w io.Writer) error { return r.gopherAnswer(w, e.path) })
+		n, err = writeFile(r.gopher, r.old.part(gopherTree), e.file, func(w io.Writer) error { return r.gopherAnswer(w, e.path) })
 	case gopherMenu:
 		n, err = r.gopherMenu(e)
 	}
@@ -107,13 +108,6 @@ func (r *renderer) render(e entry) error {
 		return nil
 	}
 	if err != nil {
-		return err
-	}
-	root, which := r.gemini, geminiTree
-	if e.kind != geminiBody {
-		root, which = r.gopher, gopherTree
-	}
-	if err := r.old.keepTime(root, which, e.file); err != nil {
 		return err
 	}
 	r.mu.Lock()
@@ -129,7 +123,7 @@ func (r *renderer) render(e entry) error {
 
 func (r *renderer) geminiFile(e entry) (int64, error) {
 	var meta string
-	n, err := writeFile(r.gemini, e.file, func(w io.Writer) error {
+	n, err := writeFile(r.gemini, r.old.part(geminiTree), e.file, func(w io.Writer) error {
 		opts := r.s.Options()
 		req := &gemini.Request{
 			URL:  &url.URL{Scheme: "gemini", Host: opts.Hostname, Path: e.path},
@@ -173,21 +167,28 @@ func (r *renderer) gopherMenu(e entry) (int64, error) {
 		r.report(diag.Diagnostic{File: where(r.s, e.source, e.path), Severity: diag.Warning, Code: "export/gophermap",
 			Message: fmt.Sprintf("menu %s, %s", quote(e.path), c)})
 	}
-	return writeFile(r.gopher, e.file, func(w io.Writer) error {
+	return writeFile(r.gopher, r.old.part(gopherTree), e.file, func(w io.Writer) error {
 		_, err := w.Write(gm)
 		return err
 	})
 }
 
 // writeFile creates name in root (0644, never replacing a file) and fills
-// it; on any error the file is removed.
-func writeFile(root *os.Root, name string, fill func(io.Writer) error) (int64, error) {
+// it; on any error the file is removed. When old, the same part of the
+// earlier export, holds the same bytes under that name, the new file gets
+// its modification time, so mirrors see no change.
+func writeFile(root, old *os.Root, name string, fill func(io.Writer) error) (int64, error) {
 	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	cw := &countWriter{w: f}
-	bw := bufio.NewWriterSize(cw, 64<<10)
+	var w io.Writer = cw
+	cmp := openCompare(old, name)
+	if cmp != nil {
+		w = io.MultiWriter(cw, cmp)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
 	err = fill(bw)
 	if err == nil {
 		err = bw.Flush()
@@ -198,6 +199,9 @@ func writeFile(root *os.Root, name string, fill func(io.Writer) error) (int64, e
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil && cmp.same() {
+		err = root.Chtimes(name, cmp.mtime, cmp.mtime)
+	}
 	if err != nil {
 		root.Remove(name)
 		if errors.Is(err, errNotServed) {
@@ -206,6 +210,59 @@ func writeFile(root *os.Root, name string, fill func(io.Writer) error) (int64, e
 		return 0, fmt.Errorf("export: writing %s: %w", name, err)
 	}
 	return cw.n, nil
+}
+
+// comparer reads an earlier file alongside the writes of its new version
+// and tells whether the two are equal.
+type comparer struct {
+	old   *os.File // nil once they differ
+	mtime time.Time
+	buf   []byte
+}
+
+// openCompare opens name in old for comparing; nil when there is nothing
+// to compare with. Errors only mean the times are not kept.
+func openCompare(old *os.Root, name string) *comparer {
+	if old == nil {
+		return nil
+	}
+	f, err := old.Open(name)
+	if err != nil {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil
+	}
+	return &comparer{old: f, mtime: fi.ModTime()}
+}
+
+func (c *comparer) Write(p []byte) (int, error) {
+	if c.old == nil {
+		return len(p), nil
+	}
+	if cap(c.buf) < len(p) {
+		c.buf = make([]byte, len(p))
+	}
+	b := c.buf[:len(p)]
+	if _, err := io.ReadFull(c.old, b); err != nil || !bytes.Equal(b, p) {
+		c.old.Close()
+		c.old = nil
+	}
+	return len(p), nil
+}
+
+// same reports whether the earlier file ended where the new one did,
+// with the same bytes, and closes it.
+func (c *comparer) same() bool {
+	if c == nil || c.old == nil {
+		return false
+	}
+	defer c.old.Close()
+	var one [1]byte
+	n, _ := c.old.Read(one[:])
+	return n == 0
 }
 
 // geminiWriter is a gemini.ResponseWriter that keeps the header and sends
