@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -183,20 +184,23 @@ func makeTree(top *os.Root, name string, entries []entry, links []link) (*os.Roo
 	// Chmod only when the umask took bits away: on a large export the
 	// folders are many and each call walks the path again.
 	chmod := true
+	parents := &folders{root: root}
+	defer parents.close()
 	for i, d := range ns.folders() {
-		if err := root.Mkdir(d, 0o755); err != nil {
+		parent, _, base, err := parents.at(d)
+		if err == nil {
+			err = parent.Mkdir(base, 0o755)
+		}
+		if err == nil && i == 0 {
+			fi, serr := parent.Lstat(base)
+			chmod = serr != nil || fi.Mode().Perm() != 0o755
+		}
+		if err == nil && chmod {
+			err = parent.Chmod(base, 0o755)
+		}
+		if err != nil {
 			root.Close()
 			return nil, fmt.Errorf("export: %w", err)
-		}
-		if i == 0 {
-			fi, err := root.Lstat(d)
-			chmod = err != nil || fi.Mode().Perm() != 0o755
-		}
-		if chmod {
-			if err := root.Chmod(d, 0o755); err != nil {
-				root.Close()
-				return nil, fmt.Errorf("export: %w", err)
-			}
 		}
 	}
 	return root, nil
@@ -206,11 +210,21 @@ func makeTree(top *os.Root, name string, entries []entry, links []link) (*os.Roo
 // A target that was not written (the live server did not serve it) leaves
 // its links out.
 func (r *renderer) link(links []link) error {
+	f := &folders{root: r.gopher}
+	defer f.close()
 	for _, l := range links {
-		if _, err := r.gopher.Lstat(l.target); errors.Is(err, fs.ErrNotExist) {
+		dir, target, file := r.gopher, l.target, l.file
+		if path.Dir(l.target) == path.Dir(l.file) { // the usual case: x.md beside x.gmi
+			var err error
+			if dir, _, file, err = f.at(l.file); err != nil {
+				return err
+			}
+			target = path.Base(l.target)
+		}
+		if _, err := dir.Lstat(target); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if err := r.gopher.Link(l.target, l.file); err != nil {
+		if err := dir.Link(target, file); err != nil {
 			return fmt.Errorf("export: linking %s: %w", l.file, err)
 		}
 		r.stats.GopherLinks++

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -69,8 +70,16 @@ func (r *renderer) run(ctx context.Context, entries []entry, workers int) error 
 	var wg sync.WaitGroup
 	for range max(1, workers) {
 		wg.Go(func() {
+			gem := &folders{root: r.gemini, old: r.old.part(geminiTree)}
+			gop := &folders{root: r.gopher, old: r.old.part(gopherTree)}
+			defer gem.close()
+			defer gop.close()
 			for e := range jobs {
-				if err := r.render(e); err != nil {
+				f := gem
+				if e.kind != geminiBody {
+					f = gop
+				}
+				if err := r.render(e, f); err != nil {
 					cancel(err)
 				}
 			}
@@ -91,16 +100,19 @@ feed:
 
 // render writes one entry. An entry the live server does not serve is
 // reported and skipped; only errors that stop the export are returned.
-func (r *renderer) render(e entry) error {
-	var err error
+func (r *renderer) render(e entry, f *folders) error {
+	dir, old, name, err := f.at(e.file)
+	if err != nil {
+		return err
+	}
 	var n int64
 	switch e.kind {
 	case geminiBody:
-		n, err = r.geminiFile(e)
+		n, err = r.geminiFile(e, dir, old, name)
 	case gopherFile:
-		n, err = writeFile(r.gopher, r.old.part(gopherTree), e.file, func(w io.Writer) error { return r.gopherAnswer(w, e.path) })
+		n, err = writeFile(dir, old, name, func(w io.Writer) error { return r.gopherAnswer(w, e.path) })
 	case gopherMenu:
-		n, err = r.gopherMenu(e)
+		n, err = r.gopherMenu(e, dir, old, name)
 	}
 	if errors.Is(err, errNotServed) {
 		r.report(diag.Diagnostic{File: where(r.s, e.source, e.path), Severity: diag.Warning, Code: "export/not-served",
@@ -121,9 +133,11 @@ func (r *renderer) render(e entry) error {
 	return nil
 }
 
-func (r *renderer) geminiFile(e entry) (int64, error) {
+// geminiFile writes the body the live server sends for e.path as name in
+// dir.
+func (r *renderer) geminiFile(e entry, dir, old *os.Root, name string) (int64, error) {
 	var meta string
-	n, err := writeFile(r.gemini, r.old.part(geminiTree), e.file, func(w io.Writer) error {
+	n, err := writeFile(dir, old, name, func(w io.Writer) error {
 		opts := r.s.Options()
 		req := &gemini.Request{
 			URL:  &url.URL{Scheme: "gemini", Host: opts.Hostname, Path: e.path},
@@ -156,8 +170,9 @@ func (r *renderer) gopherAnswer(w io.Writer, selector string) error {
 	return gw.err
 }
 
-// gopherMenu writes the live menu for a selector as a gophermap.
-func (r *renderer) gopherMenu(e entry) (int64, error) {
+// gopherMenu writes the live menu for a selector as a gophermap, name in
+// dir.
+func (r *renderer) gopherMenu(e entry, dir, old *os.Root, name string) (int64, error) {
 	var menu bytes.Buffer
 	if err := r.gopherAnswer(&menu, e.path); err != nil {
 		return 0, err
@@ -167,7 +182,7 @@ func (r *renderer) gopherMenu(e entry) (int64, error) {
 		r.report(diag.Diagnostic{File: where(r.s, e.source, e.path), Severity: diag.Warning, Code: "export/gophermap",
 			Message: fmt.Sprintf("menu %s, %s", quote(e.path), c)})
 	}
-	return writeFile(r.gopher, r.old.part(gopherTree), e.file, func(w io.Writer) error {
+	return writeFile(dir, old, name, func(w io.Writer) error {
 		_, err := w.Write(gm)
 		return err
 	})
@@ -210,6 +225,47 @@ func writeFile(root, old *os.Root, name string, fill func(io.Writer) error) (int
 		return 0, fmt.Errorf("export: writing %s: %w", name, err)
 	}
 	return cw.n, nil
+}
+
+// folders opens the folders of one part of an export, new and earlier,
+// once for a run of files in the same folder: each call through an
+// os.Root walks every folder of its path again, and a large export has
+// thousands of files in one folder. A folders is used by one goroutine.
+type folders struct {
+	root, old *os.Root // the part's top, new and earlier (old may be nil)
+	dir       string
+	sub, osub *os.Root // the folder dir, new and earlier
+}
+
+// at returns the folder holding name (new, and earlier if it exists) and
+// name's last element.
+func (f *folders) at(name string) (dir, old *os.Root, base string, err error) {
+	d, base := path.Split(name)
+	d = strings.TrimSuffix(d, "/")
+	if d == "" {
+		return f.root, f.old, base, nil
+	}
+	if f.sub == nil || d != f.dir {
+		f.close()
+		sub, err := f.root.OpenRoot(d)
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("export: %w", err)
+		}
+		f.sub, f.dir = sub, d
+		if f.old != nil {
+			f.osub, _ = f.old.OpenRoot(d) // none: nothing to compare with
+		}
+	}
+	return f.sub, f.osub, base, nil
+}
+
+func (f *folders) close() {
+	for _, r := range []*os.Root{f.sub, f.osub} {
+		if r != nil {
+			r.Close()
+		}
+	}
+	f.sub, f.osub, f.dir = nil, nil, ""
 }
 
 // comparer reads an earlier file alongside the writes of its new version
