@@ -151,7 +151,7 @@ func compareWithLive(t *testing.T, s *site.Site, dir string, exact bool) compare
 				w := want[i]
 				g := got[i]
 				switch {
-				case g.Type == gopher.TypeInfo && w.Selector == "":
+				case (g.Type == gopher.TypeInfo || g.Type == gopher.TypeError) && w.Selector == "":
 					w.Selector = w.Display // gophernicus fills an empty selector
 				case w.Type != gopher.TypeError && w.Selector == "":
 					w.Selector = "/" // written so, not to be filled
