@@ -81,8 +81,15 @@ type server struct {
 // until both servers listen.
 func startServe(t *testing.T, cfg string) *server {
 	t.Helper()
+	return startCommand(t, "serve", cfg)
+}
+
+// startCommand runs serve or preview in-process and waits until both
+// servers listen.
+func startCommand(t *testing.T, cmd, cfg string) *server {
+	t.Helper()
 	s := &server{log: &syncBuffer{}, done: make(chan int, 1)}
-	go func() { s.done <- run([]string{"serve", "-config", cfg}, io.Discard, s.log) }()
+	go func() { s.done <- run([]string{cmd, "-config", cfg}, io.Discard, s.log) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for s.gemini == "" || s.gopher == "" {
 		select {
@@ -164,7 +171,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}{
 		{"/", 20, "text/gemini; charset=utf-8; lang=en", "=> /posts/2026-11-20-bulletin-47.gmi 2026-11-20 Bulletin #47: when the mirrors go dark\n"},
 		{"/posts/2026-09-25-bienvenue.gmi", 20, "text/gemini; charset=utf-8; lang=fr", "Le texte brut"},
-		{"/tags/small-web/", 20, "text/gemini; charset=utf-8; lang=en", "# Small Web\n"},
+		{"/tags/small-web/", 20, "text/gemini; charset=utf-8; lang=en", "# small-web\n"},
 		{"/atom.xml", 20, "application/atom+xml", "<feed"},
 		{"/images/mirrors.png", 20, "image/png", "\x89PNG"},
 		{"/notes.gmi", 20, "text/gemini; charset=utf-8; lang=en", "# Editor's notes"},
@@ -322,37 +329,6 @@ func gopherFetch(t *testing.T, addr, selector string) string {
 	return string(b)
 }
 
-func TestCheck(t *testing.T) {
-	cfg := testSite(t)
-	var out, errOut bytes.Buffer
-	if code := run([]string{"check", "-config", cfg}, &out, &errOut); code != 0 {
-		t.Fatalf("check on the sample capsule exited %d:\n%s%s", code, out.String(), errOut.String())
-	}
-	if !strings.Contains(out.String(), "0 errors") {
-		t.Errorf("summary: %s", out.String())
-	}
-	capsuleDir := filepath.Join(filepath.Dir(cfg), "capsule")
-	os.WriteFile(filepath.Join(capsuleDir, "posts", "2026-01-01-broken.md"), []byte("---\ntitle: ok\ndate: someday\n---\n\nBody.\n"), 0o644)
-	out.Reset()
-	if code := run([]string{"check", "-config", cfg}, &out, &errOut); code != 1 {
-		t.Errorf("check with a broken file exited %d, want 1", code)
-	}
-	if !regexp.MustCompile(`capsule/posts/2026-01-01-broken\.md:3: error: .*date`).MatchString(out.String()) {
-		t.Errorf("check output does not name file, line and key:\n%s", out.String())
-	}
-	// Config problems are all reported, each naming its key.
-	os.WriteFile(cfg, []byte("titel = \"x\"\n[gemini]\nlisten = 42\n"), 0o644)
-	out.Reset()
-	if code := run([]string{"check", "-config", cfg}, &out, &errOut); code != 1 {
-		t.Errorf("check with a bad config exited %d, want 1", code)
-	}
-	for _, want := range []string{"titel", "gemini.listen", ":1:", ":3:"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("config errors lack %q:\n%s", want, out.String())
-		}
-	}
-}
-
 func TestServeBadConfig(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
@@ -382,8 +358,17 @@ func TestRenderEveryGoldenInput(t *testing.T) {
 			if code := run([]string{"render", "-format", format, f}, &out, &errOut); code != 0 {
 				t.Errorf("render -format %s %s exited %d: %s", format, f, code, errOut.String())
 			}
-			if out.Len() == 0 && !strings.Contains(f, "empty") && !strings.Contains(f, "blank") {
+			if out.Len() == 0 {
 				t.Errorf("render -format %s %s printed nothing", format, f)
+			}
+			// Rule 18 holds for the whole document, title included: one
+			// final newline, no blank line at the end, none right after
+			// the title either (gemtext here; Gopher ends with CRLF).
+			if format == "gemini" {
+				o := out.String()
+				if !strings.HasSuffix(o, "\n") || strings.HasSuffix(o, "\n\n") || strings.HasPrefix(o[strings.IndexByte(o, '\n'):], "\n\n\n") {
+					t.Errorf("render %s breaks rule 18 at its ends: %q", f, o)
+				}
 			}
 		}
 	}
@@ -456,6 +441,48 @@ func TestNew(t *testing.T) {
 	}
 }
 
+func TestNewFlags(t *testing.T) {
+	cfg := testSite(t)
+	capsuleDir := filepath.Join(filepath.Dir(cfg), "capsule")
+	var out, errOut bytes.Buffer
+	code := run([]string{"new", "-config", cfg, "-dir", "essays/2026", "-author", "Mara  Ilić", "-summary", "A line\nand more",
+		"-tags", "C#, press", "A test"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	path := strings.TrimSpace(out.String())
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(mustGetwd(t), path)
+	}
+	if filepath.Dir(path) != filepath.Join(capsuleDir, "essays", "2026") {
+		t.Errorf("created in %s, want capsule/essays/2026", path)
+	}
+	src, _ := os.ReadFile(path)
+	doc, err := frontmatter.Parse(path, src, nil)
+	if err != nil || len(doc.Diagnostics) != 0 {
+		t.Fatalf("front matter has problems: %v %v\n%s", err, doc.Diagnostics, src)
+	}
+	m := doc.Meta
+	if len(m.Authors) != 1 || m.Authors[0] != "Mara Ilić" || m.Summary != "A line and more" || strings.Join(m.Tags, ",") != "C#,press" || !m.Draft {
+		t.Errorf("front matter: %+v", m)
+	}
+	// A symbolic link cannot take the article out of the capsule.
+	outside := t.TempDir()
+	os.Symlink(outside, filepath.Join(capsuleDir, "escape"))
+	for _, dir := range []string{"/etc", "../x", "a/../../x", ".hidden", "posts/.git", "escape", "escape/sub"} {
+		errOut.Reset()
+		if code := run([]string{"new", "-config", cfg, "-dir", dir, "x"}, io.Discard, &errOut); code != 1 {
+			t.Errorf("-dir %q exited %d, want 1", dir, code)
+		}
+		if !strings.Contains(errOut.String(), "-dir") {
+			t.Errorf("-dir %q: error does not name the flag: %q", dir, errOut.String())
+		}
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Errorf("new wrote outside the capsule: %v", entries)
+	}
+}
+
 func mustGetwd(t *testing.T) string {
 	wd, err := os.Getwd()
 	if err != nil {
@@ -469,17 +496,50 @@ func TestVersionAndUsage(t *testing.T) {
 	if code := run([]string{"version"}, &out, io.Discard); code != 0 || !strings.Contains(out.String(), "go1.") {
 		t.Errorf("version: %d %q", code, out.String())
 	}
-	if code := run([]string{"frobnicate"}, io.Discard, io.Discard); code != 2 {
-		t.Errorf("unknown command exited %d, want 2", code)
+	var errOut bytes.Buffer
+	if code := run([]string{"chek"}, io.Discard, &errOut); code != 2 || !strings.Contains(errOut.String(), `unknown command "chek"; did you mean check?`) ||
+		!strings.Contains(errOut.String(), "  preview ") {
+		t.Errorf("unknown command exited %d, said %q", code, errOut.String())
 	}
-	if code := run([]string{"serve", "-nope"}, io.Discard, io.Discard); code != 2 {
-		t.Errorf("unknown flag exited %d, want 2", code)
+	errOut.Reset()
+	if code := run([]string{"serve", "-nope"}, io.Discard, &errOut); code != 2 || !strings.Contains(errOut.String(), "-nope") ||
+		!strings.Contains(errOut.String(), "-config") {
+		t.Errorf("unknown flag exited %d, said %q", code, errOut.String())
 	}
-	for _, cmd := range []string{"serve", "render", "check", "new", "version"} {
-		var errOut bytes.Buffer
-		if code := run([]string{cmd, "-h"}, io.Discard, &errOut); code != 0 || !strings.Contains(errOut.String(), "Usage: broadside "+cmd) {
-			t.Errorf("%s -h: exit %d, %q", cmd, code, errOut.String())
+	// -h, help and help COMMAND list every command with one line each;
+	// a command's help lists its flags.
+	for _, args := range [][]string{{"-h"}, {"help"}, {"--help"}, {"help", "help"}} {
+		out.Reset()
+		if code := run(args, &out, io.Discard); code != 0 {
+			t.Errorf("%v exited %d", args, code)
 		}
+		for _, c := range commands() {
+			if n := strings.Count(out.String(), "\n  "+c.name+" "); n != 1 {
+				t.Errorf("%v lists %s %d times:\n%s", args, c.name, n, out.String())
+			}
+		}
+	}
+	for _, c := range commands() {
+		if c.name == "help" {
+			continue
+		}
+		var a, b bytes.Buffer
+		if code := run([]string{c.name, "-h"}, io.Discard, &a); code != 0 || !strings.HasPrefix(a.String(), "Usage: broadside "+c.name) {
+			t.Errorf("%s -h: exit %d, %q", c.name, code, a.String())
+		}
+		if code := run([]string{"help", c.name}, &b, io.Discard); code != 0 || b.String() != a.String() {
+			t.Errorf("help %s: exit %d, %q; want what %s -h says", c.name, code, b.String(), c.name)
+		}
+	}
+	out.Reset()
+	run([]string{"help", "check"}, &out, io.Discard)
+	for _, flag := range []string{"-config", "-json", "-external"} {
+		if !strings.Contains(out.String(), flag) {
+			t.Errorf("help check lacks %s:\n%s", flag, out.String())
+		}
+	}
+	if code := run([]string{"help", "nope"}, io.Discard, io.Discard); code != 2 {
+		t.Errorf("help nope exited %d, want 2", code)
 	}
 }
 

@@ -20,14 +20,16 @@ import (
 const maxSlugBytes = 60
 
 func newArticle(args []string, stdout, stderr io.Writer) error {
-	fset := flags("new", `new [-config FILE] [-dir posts] [-tags "a, b"] "Title"`, stderr)
+	fset := flags("new", `new [-config FILE] [-dir posts] [-tags "a, b"] [-author NAME] [-summary TEXT] "Title"`, stderr)
 	cfgPath := fset.String("config", "", "config file (default: ./config.toml if it exists)")
-	dir := fset.String("dir", "posts", "folder inside the capsule for the new article")
-	tags := fset.String("tags", "", "comma-separated tags")
+	dir := fset.String("dir", "posts", "folder for the new article, relative to the capsule (created if missing)")
+	tags := fset.String("tags", "", `comma-separated tags, e.g. "press freedom, Europe"`)
+	author := fset.String("author", "", "author's name (default: none, so the config's author is shown)")
+	summary := fset.String("summary", "", "one-line summary for the feed (default: the first paragraph)")
 	if err := parse(fset, args); err != nil {
 		return err
 	}
-	title := strings.Join(strings.Fields(strings.Join(fset.Args(), " ")), " ")
+	title := oneLine(strings.Join(fset.Args(), " "))
 	if title == "" {
 		fset.Usage()
 		return errUsage
@@ -36,13 +38,19 @@ func newArticle(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sub := path.Clean("/" + filepath.ToSlash(*dir))[1:]
-	if capsule.Hidden(sub) || strings.Contains(*dir, "..") {
-		return fmt.Errorf("-dir %q: must be a visible folder inside the capsule", *dir)
-	}
-	folder := filepath.Join(cfg.Capsule, filepath.FromSlash(sub))
-	if err := os.MkdirAll(folder, 0o755); err != nil {
+	sub, err := capsuleDir(*dir)
+	if err != nil {
 		return err
+	}
+	root, err := os.OpenRoot(cfg.Capsule)
+	if err != nil {
+		return fmt.Errorf("capsule: %w", err)
+	}
+	defer root.Close()
+	// Through the root, a symbolic link cannot take the folder or the
+	// file out of the capsule.
+	if err := root.MkdirAll(filepath.FromSlash(sub), 0o755); err != nil {
+		return fmt.Errorf("-dir %q: %w", *dir, err)
 	}
 	now := time.Now().In(cfg.Timezone).Truncate(time.Second)
 	slug := capsule.Slugify(title)
@@ -56,38 +64,61 @@ func newArticle(args []string, stdout, stderr io.Writer) error {
 	if slug == "" {
 		slug = "untitled"
 	}
+	fm := newFrontMatter{title: title, date: now, tags: splitTags(*tags), author: oneLine(*author), summary: oneLine(*summary)}
 	base := now.Format("2006-01-02") + "-" + slug
 	for i := 1; ; i++ {
 		name := base + ".md"
 		if i > 1 {
 			name = fmt.Sprintf("%s-%d.md", base, i)
 		}
-		file := filepath.Join(folder, name)
-		served := capsule.ServedPath(path.Join(sub, name))
-		err := writeNew(file, frontMatter(title, now, feed.TagURI(cfg.Hostname, now, served), splitTags(*tags)))
-		if errors.Is(err, fs.ErrExist) {
-			if i < 100 {
-				continue
-			}
+		rel := path.Join(sub, name)
+		fm.id = feed.TagURI(cfg.Hostname, now, capsule.ServedPath(rel))
+		err := writeNew(root, filepath.FromSlash(rel), fm.String())
+		if errors.Is(err, fs.ErrExist) && i < 100 {
+			continue
 		}
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, displayDir(file))
-		fmt.Fprintln(stderr, "Created as a draft: set draft to false (or delete the line) to publish it.")
+		fmt.Fprintln(stdout, displayDir(filepath.Join(cfg.Capsule, filepath.FromSlash(rel))))
+		fmt.Fprintln(stderr, "Created as a draft: set draft to false (or delete the line) to publish it; \"broadside preview\" shows it meanwhile.")
 		return nil
 	}
 }
 
-// writeNew creates file with data, never replacing an existing file.
-func writeNew(file string, data string) error {
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+// capsuleDir validates -dir: a relative, visible folder inside the
+// capsule, returned clean and slash-separated ("" for the capsule itself).
+func capsuleDir(dir string) (string, error) {
+	slash := filepath.ToSlash(dir)
+	if filepath.IsAbs(dir) || strings.HasPrefix(slash, "/") {
+		return "", fmt.Errorf("-dir %q: give a folder relative to the capsule, such as posts", dir)
+	}
+	sub := path.Clean(slash)
+	if sub == ".." || strings.HasPrefix(sub, "../") {
+		return "", fmt.Errorf("-dir %q: leaves the capsule; give a folder inside it, such as posts", dir)
+	}
+	if sub == "." {
+		return "", nil
+	}
+	if capsule.Hidden(sub) {
+		return "", fmt.Errorf("-dir %q: hidden folders are never served; give a visible one", dir)
+	}
+	return sub, nil
+}
+
+// oneLine collapses white space, so a value stays on one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// writeNew creates file in root with data, never replacing an existing
+// file.
+func writeNew(root *os.Root, file string, data string) error {
+	f, err := root.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
 	if _, err := io.WriteString(f, data); err != nil {
 		f.Close()
-		os.Remove(file)
+		root.Remove(file)
 		return err
 	}
 	return f.Close()
@@ -103,16 +134,31 @@ func splitTags(s string) []string {
 	return tags
 }
 
-// frontMatter writes YAML front matter; strings are double-quoted with
-// YAML's escapes so any title round-trips.
-func frontMatter(title string, date time.Time, id string, tags []string) string {
+// newFrontMatter is what "broadside new" writes at the top of a draft.
+type newFrontMatter struct {
+	title           string
+	date            time.Time
+	id              string
+	tags            []string
+	author, summary string
+}
+
+// String writes YAML front matter; strings are double-quoted with YAML's
+// escapes so any title round-trips. Empty optional fields are left out.
+func (m newFrontMatter) String() string {
 	var b strings.Builder
 	b.WriteString("---\n")
-	b.WriteString("title: " + yamlQuote(title) + "\n")
-	b.WriteString("date: " + date.Format(time.RFC3339) + "\n")
-	b.WriteString("id: " + yamlQuote(id) + "\n")
-	quoted := make([]string, len(tags))
-	for i, t := range tags {
+	b.WriteString("title: " + yamlQuote(m.title) + "\n")
+	b.WriteString("date: " + m.date.Format(time.RFC3339) + "\n")
+	if m.author != "" {
+		b.WriteString("author: " + yamlQuote(m.author) + "\n")
+	}
+	if m.summary != "" {
+		b.WriteString("summary: " + yamlQuote(m.summary) + "\n")
+	}
+	b.WriteString("id: " + yamlQuote(m.id) + "\n")
+	quoted := make([]string, len(m.tags))
+	for i, t := range m.tags {
 		quoted[i] = yamlQuote(t)
 	}
 	b.WriteString("tags: [" + strings.Join(quoted, ", ") + "]\n")

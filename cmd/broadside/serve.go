@@ -14,10 +14,12 @@ import (
 
 	"broadside/internal/capsule"
 	"broadside/internal/config"
+	"broadside/internal/diag"
 	"broadside/internal/frontend"
 	"broadside/internal/gemini"
 	"broadside/internal/gemtext"
 	"broadside/internal/gopher"
+	"broadside/internal/i18n"
 	"broadside/internal/publish"
 	"broadside/internal/site"
 )
@@ -26,20 +28,21 @@ import (
 // after SIGINT or SIGTERM.
 const shutdownGrace = 10 * time.Second
 
-func serve(args []string, stderr io.Writer) error {
-	fs := flags("serve", "serve [-config FILE]", stderr)
+func serve(args []string, stderr io.Writer, mode serveMode) error {
+	fs := flags(mode.name(), mode.name()+" [-config FILE]", stderr)
 	cfgPath := fs.String("config", "", "config file (default: ./config.toml if it exists, else built-in defaults)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "broadside serve: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "broadside %s: unexpected argument %q\n", mode.name(), fs.Arg(0))
 		return errUsage
 	}
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return err
 	}
+	cfg = mode.config(cfg)
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Log.SlogLevel()}))
 
 	// Listen first: the public ports default to the bound ones, and a port
@@ -59,7 +62,10 @@ func serve(args []string, stderr io.Writer) error {
 	ports := boundPorts(cfg, gemLn, gopLn)
 
 	live := &site.Live{}
+	_, strDiags := catalog(cfg)
+	logDiagnostics(logger, strDiags)
 	copts, sopts := siteOptions(cfg, ports)
+	mode.site(&sopts)
 	mem := newMemoryTuner(logger)
 	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger,
 		Loaded: func(*site.Site) { mem.loaded() }}
@@ -78,7 +84,7 @@ func serve(args []string, stderr io.Writer) error {
 	defer cancel()
 	errc := make(chan error, 3)
 	gemSrv := &gemini.Server{
-		Hostnames:     []string{cfg.Hostname},
+		Hostnames:     mode.hostnames(cfg),
 		Port:          ports.gemini,
 		Handler:       &frontend.Gemini{Live: live, Logger: logger},
 		TLSConfig:     certs.TLSConfig(),
@@ -86,13 +92,13 @@ func serve(args []string, stderr io.Writer) error {
 		LogClientAddr: cfg.Log.ClientAddr,
 	}
 	go func() { errc <- serveErr("gemini", gemSrv.Serve(ctx, gemLn)) }()
-	logger.Info("serving gemini", "addr", gemLn.Addr().String(), "url", fmt.Sprintf("gemini://%s:%d/", cfg.Hostname, ports.gemini),
+	logger.Info("serving gemini", "addr", gemLn.Addr().String(), "url", fmt.Sprintf("gemini://%s:%d/", mode.host(cfg), ports.gemini),
 		"cert_sha256", certs.Fingerprint())
 	var gopSrv *gopher.Server
 	if gopLn != nil {
 		gopSrv = &gopher.Server{Handler: &frontend.Gopher{Live: live}, Logger: logger, LogClientAddr: cfg.Log.ClientAddr}
 		go func() { errc <- serveErr("gopher", gopSrv.Serve(ctx, gopLn)) }()
-		logger.Info("serving gopher", "addr", gopLn.Addr().String(), "url", fmt.Sprintf("gopher://%s:%d/", cfg.Hostname, ports.gopher))
+		logger.Info("serving gopher", "addr", gopLn.Addr().String(), "url", fmt.Sprintf("gopher://%s:%d/", mode.host(cfg), ports.gopher))
 	}
 	go func() {
 		if err := pub.Run(ctx); err != nil {
@@ -109,7 +115,7 @@ func serve(args []string, stderr io.Writer) error {
 			return err
 		case sig := <-sigs:
 			if sig == syscall.SIGHUP {
-				cfg = reload(cfg, *cfgPath, ports, pub, certs, logger)
+				cfg = reload(cfg, *cfgPath, ports, pub, certs, logger, mode)
 				continue
 			}
 			logger.Info("shutting down", "signal", sig.String(), "grace", shutdownGrace)
@@ -159,18 +165,22 @@ func shutdown(gem *gemini.Server, gop *gopher.Server, sigs <-chan os.Signal, log
 
 // reload applies a new config on SIGHUP, keeping the old one if the new
 // one is invalid. Listen addresses need a restart.
-func reload(old *config.Config, path string, ports publicPorts, pub *publish.Publisher, certs *gemini.Certificates, logger *slog.Logger) *config.Config {
+func reload(old *config.Config, path string, ports publicPorts, pub *publish.Publisher, certs *gemini.Certificates, logger *slog.Logger, mode serveMode) *config.Config {
 	cfg, err := config.Load(path)
 	if err != nil {
 		logger.Error("config reload failed; keeping the running config", "err", err)
 		return old
 	}
+	cfg = mode.config(cfg)
 	if cfg.Gemini.Listen != old.Gemini.Listen || cfg.Gopher.Listen != old.Gopher.Listen ||
 		cfg.Hostname != old.Hostname || cfg.Capsule != old.Capsule || cfg.Gemini.Certs != old.Gemini.Certs {
 		logger.Warn("listen addresses, hostname, capsule and certs folder change only on restart; other settings reloaded")
 		cfg.Gemini, cfg.Gopher, cfg.Hostname, cfg.Capsule = old.Gemini, old.Gopher, old.Hostname, old.Capsule
 	}
+	_, strDiags := catalog(cfg)
+	logDiagnostics(logger, strDiags)
 	copts, sopts := siteOptions(cfg, ports)
+	mode.site(&sopts)
 	if err := pub.SetOptions(copts, sopts); err != nil {
 		logger.Error("reloading capsule", "err", err)
 	}
@@ -221,6 +231,7 @@ func converterOptions(r config.Render) gemtext.Options {
 }
 
 func siteOptions(cfg *config.Config, ports publicPorts) (capsule.Options, site.Options) {
+	cat, _ := catalog(cfg)
 	return capsule.Options{
 			Converter: gemtext.New(converterOptions(cfg.Render)),
 			Location:  cfg.Timezone,
@@ -238,5 +249,45 @@ func siteOptions(cfg *config.Config, ports publicPorts) (capsule.Options, site.O
 			Favicon:     cfg.Favicon,
 			IDAuthority: cfg.Feed.IDAuthority,
 			Location:    cfg.Timezone,
+			Redirects:   redirectRules(cfg.Redirects),
+			Cache:       site.NewCache(int(cfg.Cache.Size)),
+			Catalog:     cat,
+			PageSize:    cfg.Index.PageSize,
 		}
+}
+
+// catalog builds the page chrome from the built-in catalogs and the
+// config's [strings.LANG] tables, with the problems found in the latter
+// placed at their lines in the config file.
+func catalog(cfg *config.Config) (*i18n.Catalog, []diag.Diagnostic) {
+	file := cfg.File
+	if file == "" {
+		file = config.DefaultFile
+	}
+	cat, diags := i18n.NewLocated(cfg.Lang, cfg.Strings, func(path []string) (int, int) {
+		return cfg.StringsLine(path), 0
+	})
+	for i := range diags {
+		diags[i].File = file
+	}
+	return cat, diags
+}
+
+// logDiagnostics logs problems found at start or reload.
+func logDiagnostics(logger *slog.Logger, ds []diag.Diagnostic) {
+	for _, d := range ds {
+		level := slog.LevelWarn
+		if d.Severity == diag.Error {
+			level = slog.LevelError
+		}
+		logger.Log(context.Background(), level, "config problem", "file", d.File, "line", d.Line, "code", d.Code, "msg", d.Message)
+	}
+}
+
+func redirectRules(rs []config.Redirect) []site.RedirectRule {
+	out := make([]site.RedirectRule, len(rs))
+	for i, r := range rs {
+		out[i] = site.RedirectRule{From: r.From, To: r.To, Temporary: !r.Permanent}
+	}
+	return out
 }

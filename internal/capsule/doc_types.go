@@ -1,8 +1,9 @@
 package capsule
 
 import (
-	"fmt"
 	"time"
+
+	"broadside/internal/diag"
 )
 
 // Kind says how a document is published.
@@ -26,7 +27,8 @@ type Tag struct {
 	Slug string // case-folded, URL-safe once path-escaped
 }
 
-// Doc is one document of the capsule.
+// Doc is one document of the capsule. A Doc is never modified once its
+// snapshot is built.
 type Doc struct {
 	Source  string // slash-separated path in the capsule, e.g. "posts/x.md"
 	Path    string // served path, e.g. "/posts/x.gmi"
@@ -44,12 +46,36 @@ type Doc struct {
 	ID      string   // explicit feed id from front matter, "" if none
 	// Origin is the path the document was first published at: its first
 	// front-matter alias, else its served path. Feed ids derive from it.
-	Origin   string
-	Words    int
-	Body     []byte // gemtext, without the title heading
-	Size     int64
-	ModTime  time.Time
-	Problems []Problem
+	Origin  string
+	Words   int
+	Body    []byte // gemtext, without the title heading
+	Size    int64
+	ModTime time.Time
+	// Links lists the document's links and images to paths of the
+	// capsule and to other Gemini capsules, where they are written, for
+	// "broadside check".
+	Links []Link
+	// Problems lists what is wrong with the file, as it was read.
+	Problems []diag.Diagnostic
+	// Broken says the file failed to parse (an error among Problems): this
+	// version is not what the author meant, and is served only if it is a
+	// draft. See Snapshot.
+	Broken bool
+
+	tagsAt [2]int // line and column of the tags key, for tag problems
+}
+
+// Link is a link or an image of a document that leads to a path of the
+// capsule or to a gemini:// URL.
+type Link struct {
+	// Target is the absolute, unescaped path linked to, without query or
+	// fragment ("/posts/x.gmi" for "x.md" written in posts/a.md), or an
+	// absolute gemini:// URL as written.
+	Target string
+	// Written is the destination as the author wrote it.
+	Written string
+	// Line and Col place it in the file (1-based; Col 0 if unknown).
+	Line, Col int
 }
 
 // Visible reports whether the document is published at time now: not a
@@ -67,34 +93,35 @@ func (d *Doc) Listed(now time.Time) bool {
 	return d.Dated && d.Visible(now)
 }
 
-// Severity grades a Problem.
-type Severity int
+// Problem is the former name of diag.Diagnostic, kept so that code
+// written against it still compiles.
+type Problem = diag.Diagnostic
 
+// Severity is diag.Severity; Warning and Error are its values.
+type Severity = diag.Severity
+
+// The severities, as diag defines them.
 const (
-	// Warning is worth fixing but the document is served as intended.
-	Warning Severity = iota
-	// Error means part of the document (usually its front matter) was lost.
-	Error
+	Warning = diag.Warning
+	Error   = diag.Error
 )
 
-func (s Severity) String() string {
-	if s == Error {
-		return "error"
-	}
-	return "warning"
-}
-
-// Problem is something wrong with one file of the capsule.
-type Problem struct {
-	File     string // path in the capsule
-	Line     int    // 1-based; 0 when the problem concerns the whole file
-	Severity Severity
-	Msg      string
-}
-
-func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s: %s", p.File, p.Line, p.Severity, p.Msg)
-	}
-	return fmt.Sprintf("%s: %s: %s", p.File, p.Severity, p.Msg)
-}
+// Codes of the problems this package finds itself; front-matter problems
+// keep the codes of package frontmatter.
+const (
+	CodeFile         = "capsule/file"         // the file cannot be read or served (too large, unreadable, not a regular file)
+	CodePathTaken    = "capsule/path-taken"   // two files claim one served path: the second is not served
+	CodeLastGood     = "capsule/last-good"    // a broken file whose last good version is still served
+	CodeUnpublished  = "capsule/unpublished"  // a broken file never published, held back until fixed
+	CodeNoTitle      = "capsule/no-title"     // no title in the front matter nor a heading
+	CodeEncoding     = "capsule/encoding"     // the file is not UTF-8
+	CodeTag          = "capsule/tag"          // a tag with no letters or digits
+	CodeTagSpelling  = "capsule/tag-spelling" // tags that differ only in case or punctuation, shown as one
+	CodeAlias        = "capsule/alias"        // an alias that is not a path in the capsule
+	CodeSlug         = "capsule/slug"         // a slug with nothing usable in it
+	CodeLinkOutside  = "capsule/link-outside" // a relative link that climbs out of the capsule, dropped
+	CodeConvert      = "convert/markdown"     // a problem the Markdown converter found
+	CodeConvertUTF8  = "convert/encoding"     // invalid UTF-8 in the body, replaced
+	CodeConvertCtrl  = "convert/control"      // control characters dropped from the body
+	CodeTooManyProbs = "capsule/more"         // the count of problems past MaxProblems
+)

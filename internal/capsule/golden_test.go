@@ -38,6 +38,9 @@ func dump(s *Snapshot) string {
 		for _, a := range d.Aliases {
 			fmt.Fprintf(&b, "alias: %s\n", a)
 		}
+		for _, l := range d.Links {
+			fmt.Fprintf(&b, "link: %s at %d:%d (%s)\n", l.Target, l.Line, l.Col, l.Written)
+		}
 		if len(d.Authors) > 0 || d.Lang != "" || d.ID != "" {
 			fmt.Fprintf(&b, "authors: %q  lang: %q  id: %q\n", d.Authors, d.Lang, d.ID)
 		}
@@ -49,7 +52,7 @@ func dump(s *Snapshot) string {
 	}
 	b.WriteString("== problems\n")
 	for _, p := range s.Problems {
-		b.WriteString(p.String() + "\n")
+		b.WriteString(p.String() + " [" + p.Code + "]\n")
 	}
 	fmt.Fprintf(&b, "== files: %d, errors: %d\n", s.Files, s.Errors())
 	return b.String()

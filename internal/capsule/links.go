@@ -1,6 +1,8 @@
 package capsule
 
 import (
+	"bytes"
+	"fmt"
 	"net/url"
 	"path"
 	"strings"
@@ -105,4 +107,71 @@ func aliasPath(source, alias string) (string, bool) {
 		return "", false
 	}
 	return p, true
+}
+
+// linkLog records the destinations a rewriter saw and what it made of
+// them, so that the links of a Markdown document can be placed in its
+// source afterwards (the converter reports no positions).
+type linkLog struct {
+	written, rewritten []string
+}
+
+// wrap returns rewrite, recording each call.
+func (l *linkLog) wrap(rewrite gemtext.LinkRewriter) gemtext.LinkRewriter {
+	return func(dest string) string {
+		out := rewrite(dest)
+		l.written = append(l.written, dest)
+		l.rewritten = append(l.rewritten, out)
+		return out
+	}
+}
+
+// locate adds to d the links that lead into the capsule or to gemini://
+// URLs, each at the first place after the previous link where its
+// destination is written in body (which starts at line bodyLine), else at
+// its first place anywhere (a reference definition written above), and
+// warns about relative links that lead out of it. The converter asks the
+// rewriter once per link, in the order of the text.
+func (l *linkLog) locate(d *Doc, body []byte, bodyLine int) {
+	from := 0
+	for i, dest := range l.written {
+		out := l.rewritten[i]
+		outside := out == "" && dest != "" && !strings.HasPrefix(dest, "#") && !hasScheme(dest) && !strings.HasPrefix(dest, "//")
+		internal := strings.HasPrefix(out, "/") && !strings.HasPrefix(out, "//")
+		remote := isGemini(out)
+		if !outside && !internal && !remote {
+			continue
+		}
+		off := bytes.Index(body[from:], []byte(dest))
+		if off >= 0 {
+			off += from
+			from = off + len(dest)
+		} else {
+			off = bytes.Index(body, []byte(dest))
+		}
+		line, col := 0, 0
+		if off >= 0 {
+			line = bodyLine + bytes.Count(body[:off], []byte("\n"))
+			col = off - (bytes.LastIndexByte(body[:off], '\n') + 1) + 1
+		}
+		if outside {
+			d.report(CodeLinkOutside, line, col, Warning, fmt.Sprintf("link %q leads out of the capsule; only its text is kept", dest))
+			continue
+		}
+		if remote {
+			d.Links = append(d.Links, Link{Target: out, Written: dest, Line: line, Col: col})
+			continue
+		}
+		target, _, _ := strings.Cut(out, "#")
+		target, _, _ = strings.Cut(target, "?")
+		if u, err := url.PathUnescape(target); err == nil {
+			target = u
+		}
+		d.Links = append(d.Links, Link{Target: target, Written: dest, Line: line, Col: col})
+	}
+}
+
+// isGemini reports whether u is an absolute gemini:// URL.
+func isGemini(u string) bool {
+	return len(u) > len("gemini://") && strings.EqualFold(u[:len("gemini://")], "gemini://")
 }

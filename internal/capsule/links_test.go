@@ -1,6 +1,7 @@
 package capsule
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -131,4 +132,20 @@ func FuzzLinkRewriter(f *testing.F) {
 			t.Fatalf("rewrite(%q) = %q: unescaped white space", dest, got)
 		}
 	})
+}
+
+func TestLinkPositions(t *testing.T) {
+	src := "---\ntitle: T\n---\n[ref]: other.md\n\nA [x](a.md) and [again](a.md).\n\nB ![pic](img/p.png) [r][ref] [out](../../up.md)\n=> gemini://example.org/ not a link line in Markdown\n[g](gemini://example.org/x)\n"
+	d := Parse("posts/t.md", []byte(src), Options{})
+	var got []string
+	for _, l := range d.Links {
+		got = append(got, fmt.Sprintf("%s@%d:%d", l.Target, l.Line, l.Col))
+	}
+	want := "/posts/a.gmi@6:7 /posts/a.gmi@6:25 /posts/img/p.png@8:10 /posts/other.gmi@4:8 gemini://example.org/x@10:5"
+	if strings.Join(got, " ") != want {
+		t.Errorf("links %s\nwant  %s", strings.Join(got, " "), want)
+	}
+	if ps := significant(d.Problems); len(ps) != 1 || ps[0].Code != CodeLinkOutside || ps[0].Line != 8 {
+		t.Errorf("problems %v, want the link out of the capsule on line 8", ps)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"runtime"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"broadside/internal/diag"
 	"broadside/internal/frontmatter"
 	"broadside/internal/gemtext"
 )
@@ -28,30 +30,47 @@ type Options struct {
 }
 
 // Snapshot is an immutable view of a capsule at one moment.
+//
+// A file that fails to parse never replaces what is served: Docs holds, for
+// each file, its current version when it parsed cleanly (or is a draft),
+// else the last good version a previous snapshot had, else nothing. Its
+// problems are reported all the same.
 type Snapshot struct {
-	// Docs holds every Markdown and gemtext document, by served path.
+	// Docs holds the document served for every Markdown and gemtext
+	// file, by served path.
 	Docs map[string]*Doc
-	// Problems lists everything wrong, sorted by file and line.
-	Problems []Problem
+	// Problems lists everything wrong, sorted by file, line and column.
+	Problems []diag.Diagnostic
 	// Files is the number of files seen, static ones included.
 	Files int
 	// Reused and Parsed count the documents taken from the previous
 	// snapshot and those read afresh.
 	Reused, Parsed int
 
-	bySource map[string]*Doc
-	opts     Options
+	bySource map[string]*Doc // the latest version of every file, broken or not
+	good     map[string]*Doc // the last version of every file that parsed cleanly
+	opts     Options         // as the caller gave them, before defaults
 }
 
 // Errors reports how many problems are errors.
 func (s *Snapshot) Errors() int {
-	n := 0
-	for _, p := range s.Problems {
-		if p.Severity == Error {
-			n++
-		}
-	}
+	n, _ := diag.Count(s.Problems)
 	return n
+}
+
+// Current returns the latest version of a file, broken or not, or nil if
+// the snapshot has no such file.
+func (s *Snapshot) Current(source string) *Doc { return s.bySource[source] }
+
+// Sources returns the latest version of every file, broken or not, in
+// file name order.
+func (s *Snapshot) Sources() []*Doc {
+	out := make([]*Doc, 0, len(s.bySource))
+	for _, d := range s.bySource {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b *Doc) int { return strings.Compare(a.Source, b.Source) })
+	return out
 }
 
 type fileInfo struct {
@@ -60,26 +79,32 @@ type fileInfo struct {
 	modTime time.Time
 }
 
-// Load reads every document of fsys. When prev is not nil, documents whose
-// file has the same size and modification time as in prev are taken from it
-// instead of being parsed again; prev must have been loaded with the same
-// options. Load fails only when the root itself cannot be read.
+// Load reads every document of fsys. When prev is not nil, its last good
+// versions stand in for files that are now broken, and, if it was loaded
+// with the same options, documents whose file has the same size and
+// modification time as in prev are taken from it instead of being parsed
+// again. Load fails only when the root itself cannot be read.
 func Load(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, error) {
+	given := opts
 	if opts.Converter == nil {
 		opts.Converter = gemtext.New(gemtext.Options{})
 	}
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
-	s := &Snapshot{Docs: map[string]*Doc{}, bySource: map[string]*Doc{}, opts: opts}
+	s := &Snapshot{Docs: map[string]*Doc{}, bySource: map[string]*Doc{}, good: map[string]*Doc{}, opts: given}
+	reuse := prev
+	if prev != nil && prev.opts != given {
+		reuse = nil
+	}
 	var todo []fileInfo
-	var problems []Problem
+	var problems []diag.Diagnostic
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
 				return err
 			}
-			problems = append(problems, Problem{File: p, Severity: Error, Msg: err.Error()})
+			problems = append(problems, diag.Diagnostic{File: p, Severity: Error, Code: CodeFile, Message: err.Error()})
 			return nil
 		}
 		if p != "." && Hidden(p) {
@@ -97,12 +122,12 @@ func Load(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, error) {
 		}
 		info, err := d.Info()
 		if err != nil {
-			problems = append(problems, Problem{File: p, Severity: Error, Msg: err.Error()})
+			problems = append(problems, diag.Diagnostic{File: p, Severity: Error, Code: CodeFile, Message: err.Error()})
 			return nil
 		}
 		fi := fileInfo{source: p, size: info.Size(), modTime: info.ModTime()}
-		if prev != nil {
-			if old := prev.bySource[p]; old != nil && old.Size == fi.size && old.ModTime.Equal(fi.modTime) {
+		if reuse != nil {
+			if old := reuse.bySource[p]; old != nil && old.Size == fi.size && old.ModTime.Equal(fi.modTime) {
 				s.bySource[p] = old
 				s.Reused++
 				return nil
@@ -117,6 +142,14 @@ func Load(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, error) {
 	s.Parsed = len(todo)
 	for _, d := range parseAll(fsys, opts, todo) {
 		s.bySource[d.Source] = d
+	}
+	for src, d := range s.bySource {
+		switch {
+		case !d.Broken:
+			s.good[src] = d
+		case prev != nil && prev.good[src] != nil:
+			s.good[src] = prev.good[src]
+		}
 	}
 	s.index(problems)
 	return s, nil
@@ -139,7 +172,7 @@ func parseAll(fsys fs.FS, opts Options, todo []fileInfo) []*Doc {
 				if j >= len(todo) {
 					return
 				}
-				docs[j] = parseFile(fsys, opts, todo[j])
+				docs[j] = finish(parseFile(fsys, opts, todo[j]))
 			}
 		})
 	}
@@ -147,9 +180,10 @@ func parseAll(fsys fs.FS, opts Options, todo []fileInfo) []*Doc {
 	return docs
 }
 
-// index builds the served-path map from the parsed documents, reporting
+// index builds the served-path map from the parsed documents: each file's
+// current version, or its last good one when it is broken, reporting
 // documents that claim the same path.
-func (s *Snapshot) index(problems []Problem) {
+func (s *Snapshot) index(problems []diag.Diagnostic) {
 	sources := make([]string, 0, len(s.bySource))
 	for src := range s.bySource {
 		sources = append(sources, src)
@@ -167,21 +201,28 @@ func (s *Snapshot) index(problems []Problem) {
 		return strings.Compare(a, b)
 	})
 	for _, src := range sources {
-		d := s.bySource[src]
-		problems = append(problems, d.Problems...)
+		cur := s.bySource[src]
+		problems = append(problems, cur.Problems...)
+		d := cur
+		if cur.Broken && !cur.Draft {
+			d = s.good[src]
+			if d == nil {
+				problems = append(problems, diag.Diagnostic{File: src, Severity: Warning, Code: CodeUnpublished,
+					Message: "not published until its errors are fixed"})
+				continue
+			}
+			problems = append(problems, diag.Diagnostic{File: src, Severity: Warning, Code: CodeLastGood,
+				Message: "its errors keep the last good version (" + d.ModTime.UTC().Format(time.RFC3339) + ") published until they are fixed"})
+		}
 		if other, ok := s.Docs[d.Path]; ok {
-			problems = append(problems, Problem{File: src, Severity: Error,
-				Msg: fmt.Sprintf("served path %s is already taken by %s; this file is not served", d.Path, other.Source)})
+			problems = append(problems, diag.Diagnostic{File: src, Severity: Error, Code: CodePathTaken,
+				Message: fmt.Sprintf("served path %s is already taken by %s; this file is not served", d.Path, other.Source)})
 			continue
 		}
 		s.Docs[d.Path] = d
 	}
-	slices.SortStableFunc(problems, func(a, b Problem) int {
-		if c := strings.Compare(a.File, b.File); c != 0 {
-			return c
-		}
-		return a.Line - b.Line
-	})
+	problems = append(problems, tagSpellings(s.Docs)...)
+	diag.Sort(problems)
 	s.Problems = problems
 }
 
@@ -249,13 +290,35 @@ func Parse(source string, src []byte, opts Options) *Doc {
 	} else {
 		parseGemtext(d, src, opts)
 	}
+	checkEncoding(d, src)
+	return finish(d)
+}
+
+// MaxProblems bounds the problems kept for one file; the rest are counted.
+const MaxProblems = 100
+
+// finish sorts and bounds a parsed document's problems and decides whether
+// it is broken.
+func finish(d *Doc) *Doc {
+	diag.Sort(d.Problems)
+	if len(d.Problems) > MaxProblems {
+		rest := d.Problems[MaxProblems-1:]
+		more := diag.Diagnostic{File: d.Source, Line: rest[0].Line, Code: CodeTooManyProbs,
+			Message: fmt.Sprintf("%d more problems in this file are not shown", len(rest))}
+		if n, _ := diag.Count(rest); n > 0 {
+			more.Severity = Error
+		}
+		d.Problems = append(d.Problems[:MaxProblems-1:MaxProblems-1], more)
+	}
+	n, _ := diag.Count(d.Problems)
+	d.Broken = n > 0
 	return d
 }
 
 func parseFile(fsys fs.FS, opts Options, fi fileInfo) *Doc {
 	d := &Doc{Source: fi.source, Path: ServedPath(fi.source), Size: fi.size, ModTime: fi.modTime}
 	if fi.size > MaxDocSize {
-		d.problem(0, Error, fmt.Sprintf("file is %d bytes, over the %d byte limit; a notice is served instead", fi.size, MaxDocSize))
+		d.problem(0, Error, fmt.Sprintf("file is %d bytes, over the %d byte limit; it is not served", fi.size, MaxDocSize))
 		d.Kind = Gemtext
 		d.Title = nameTitle(fi.source)
 		d.Body = []byte("This document is too large to serve.\n")
@@ -278,29 +341,29 @@ func parseFile(fsys fs.FS, opts Options, fi fileInfo) *Doc {
 	return d
 }
 
+// problem records a problem with the file at line, under the generic
+// file code.
 func (d *Doc) problem(line int, sev Severity, msg string) {
-	d.Problems = append(d.Problems, Problem{File: d.Source, Line: line, Severity: sev, Msg: msg})
+	d.report(CodeFile, line, 0, sev, msg)
+}
+
+// report records a problem with the file.
+func (d *Doc) report(code string, line, col int, sev Severity, msg string) {
+	d.Problems = append(d.Problems, diag.Diagnostic{File: d.Source, Line: line, Col: col, Severity: sev, Code: code, Message: msg})
 }
 
 func parseMarkdown(d *Doc, src []byte, opts Options) {
-	fm, err := frontmatter.Parse(d.Source, src, opts.Location)
-	for _, w := range fm.Warnings {
-		d.problem(errorLine(w), Warning, errorMsg(w))
-	}
+	fm, _ := frontmatter.Parse(d.Source, src, opts.Location)
+	d.Problems = append(d.Problems, fm.Diagnostics...)
 	m := fm.Meta
-	for _, e := range flatten(err) {
-		msg := errorMsg(e)
-		// An unreadable draft or published flag fails safe: better an
-		// article held back than one published before its time.
-		if k := errorKey(e); strings.EqualFold(k, "draft") || strings.EqualFold(k, "published") {
-			m.Draft = true
-			msg += "; treated as a draft until fixed"
-		}
-		d.problem(errorLine(e), Error, msg)
+	d.tagsAt[0], d.tagsAt[1] = fm.Position("tags")
+	if d.tagsAt[0] == 0 {
+		d.tagsAt[0], d.tagsAt[1] = fm.Position("taxonomies")
 	}
-	conv, err := opts.Converter.Convert(fm.Body, linkRewriter(d.Source))
+	links := &linkLog{}
+	conv, err := opts.Converter.Convert(fm.Body, links.wrap(linkRewriter(d.Source)))
 	if err != nil {
-		d.problem(0, Error, fmt.Sprintf("converting: %v", err))
+		d.report(CodeConvert, 0, 0, Error, fmt.Sprintf("converting: %v", err))
 		conv = &gemtext.Document{}
 	}
 	for _, w := range conv.Warnings {
@@ -308,8 +371,9 @@ func parseMarkdown(d *Doc, src []byte, opts Options) {
 		if line > 0 {
 			line += fm.BodyLine - 1
 		}
-		d.problem(line, Warning, msg)
+		d.report(converterCode(msg), line, 0, Warning, msg)
 	}
+	links.locate(d, fm.Body, fm.BodyLine)
 
 	d.Kind = Page
 	d.Date, d.Dated = m.Date, !m.Date.IsZero()
@@ -326,6 +390,9 @@ func parseMarkdown(d *Doc, src []byte, opts Options) {
 		d.Updated = m.Updated
 	}
 	d.Title = firstNonEmpty(m.Title, conv.Title, nameTitle(d.Source))
+	if firstNonEmpty(m.Title, conv.Title) == "" && !fm.Broken() {
+		d.noTitle()
+	}
 	d.Body = stripTitle(conv.Gemtext, d.Title, m.Title == "")
 	d.Draft = m.Draft
 	d.Summary = firstNonEmpty(m.Summary, conv.Summary)
@@ -334,17 +401,19 @@ func parseMarkdown(d *Doc, src []byte, opts Options) {
 	d.ID = m.ID
 	d.Words = conv.Words
 	d.Tags = tagsOf(d, m.Tags)
+	aliasLine, aliasCol := fm.Position("aliases")
 	for _, a := range m.Aliases {
 		if p, ok := aliasPath(d.Source, a); ok {
 			d.Aliases = append(d.Aliases, p)
 		} else {
-			d.problem(0, Warning, fmt.Sprintf("alias %q is not a path inside the capsule; ignored", a))
+			d.report(CodeAlias, aliasLine, aliasCol, Warning, fmt.Sprintf("alias %q is not a path inside the capsule; ignored", a))
 		}
 	}
 	if m.Slug != "" {
 		slug := Slugify(m.Slug)
 		if slug == "" {
-			d.problem(fm.BodyLine-1, Warning, fmt.Sprintf("slug %q has no usable characters; ignored", m.Slug))
+			line, col := fm.Position("slug")
+			d.report(CodeSlug, line, col, Warning, fmt.Sprintf("slug %q has no usable characters; ignored", m.Slug))
 		} else if p := path.Join(path.Dir(d.Path), slug+".gmi"); p != d.Path {
 			d.Aliases = append(d.Aliases, d.Path)
 			d.Path = p
@@ -358,20 +427,44 @@ func parseMarkdown(d *Doc, src []byte, opts Options) {
 	}
 }
 
+// noTitle warns about a document with neither a title nor a heading,
+// except the home page's intro, whose title is never shown.
+func (d *Doc) noTitle() {
+	if d.Path == "/index.gmi" {
+		return
+	}
+	d.report(CodeNoTitle, 1, 0, Warning, fmt.Sprintf("no title: add a title to the front matter or start with a # heading (the file name gives %q)", d.Title))
+}
+
+// converterCode classifies a converter warning by its message.
+func converterCode(msg string) string {
+	switch {
+	case strings.Contains(msg, "UTF-8"):
+		return CodeConvertUTF8
+	case strings.Contains(msg, "control character"):
+		return CodeConvertCtrl
+	}
+	return CodeConvert
+}
+
 func parseGemtext(d *Doc, src []byte, opts Options) {
 	d.Kind = Gemtext
 	text := strings.ToValidUTF8(string(src), "\uFFFD")
-	if len(text) != len(src) || text != string(src) {
-		d.problem(0, Warning, "invalid UTF-8 replaced with U+FFFD")
-	}
 	d.Body = []byte(text)
 	words := 0
-	for _, l := range gemtext.Parse(text) {
+	dir := path.Dir("/" + d.Source)
+	pre := false
+	lineNo := 0
+	for line := range strings.Lines(text) {
+		lineNo++
+		l := gemtext.ParseLine(strings.TrimRight(line, "\r\n"), &pre)
 		switch l.Kind {
 		case gemtext.Heading:
 			if d.Title == "" {
 				d.Title = l.Text
 			}
+		case gemtext.Link:
+			d.gemtextLink(dir, l.URL, lineNo, strings.Index(line, l.URL)+1)
 		case gemtext.Text, gemtext.ListItem, gemtext.Quote:
 			if d.Summary == "" && l.Kind == gemtext.Text && strings.TrimSpace(l.Text) != "" {
 				d.Summary = strings.TrimSpace(l.Text)
@@ -382,58 +475,37 @@ func parseGemtext(d *Doc, src []byte, opts Options) {
 	d.Words = words
 	if d.Title == "" {
 		d.Title = nameTitle(d.Source)
+		d.noTitle()
 	}
 	if t, ok := nameDate(d.Source, opts.Location); ok {
 		d.Date, d.Updated, d.Dated = t, t, true
 	}
 }
 
-// flatten returns the errors joined in err, or err itself.
-func flatten(err error) []error {
-	if err == nil {
-		return nil
+// gemtextLink records a link line of a gemtext file that leads into the
+// capsule.
+func (d *Doc) gemtextLink(dir, u string, line, col int) {
+	if isGemini(u) {
+		d.Links = append(d.Links, Link{Target: u, Written: u, Line: line, Col: col})
+		return
 	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flatten(e)...)
-		}
-		return out
+	if u == "" || hasScheme(u) || strings.HasPrefix(u, "//") {
+		return
 	}
-	return []error{err}
-}
-
-func errorLine(err error) int {
-	var fe *frontmatter.Error
-	if errors.As(err, &fe) {
-		return fe.Line
+	p, _, _ := strings.Cut(u, "#")
+	p, _, _ = strings.Cut(p, "?")
+	if p == "" {
+		return
 	}
-	return 0
-}
-
-func errorKey(err error) string {
-	var fe *frontmatter.Error
-	if errors.As(err, &fe) {
-		return fe.Key
+	if un, err := url.PathUnescape(p); err == nil {
+		p = un
 	}
-	return ""
-}
-
-// errorMsg is an error's text without the "file:line: " prefix the Problem
-// adds itself.
-func errorMsg(err error) string {
-	var fe *frontmatter.Error
-	if errors.As(err, &fe) {
-		msg := fe.Msg
-		if fe.Key != "" && !strings.Contains(msg, fe.Key) {
-			msg = fe.Key + ": " + msg
-		}
-		if fe.Err != nil && !strings.Contains(msg, fe.Err.Error()) {
-			msg += ": " + fe.Err.Error()
-		}
-		return msg
+	abs, ok := resolve(dir, p)
+	if !ok {
+		d.report(CodeLinkOutside, line, col, Warning, fmt.Sprintf("link %q leads out of the capsule", u))
+		return
 	}
-	return err.Error()
+	d.Links = append(d.Links, Link{Target: abs, Written: u, Line: line, Col: col})
 }
 
 // warningLine splits a converter warning "line N: msg".

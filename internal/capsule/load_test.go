@@ -53,8 +53,8 @@ func TestLoadKindsAndDates(t *testing.T) {
 			} else if !d.Date.IsZero() {
 				t.Errorf("undated document has date %v", d.Date)
 			}
-			if len(s.Problems) != 0 {
-				t.Errorf("problems: %v", s.Problems)
+			if ps := significant(s.Problems); len(ps) != 0 {
+				t.Errorf("problems: %v", ps)
 			}
 		})
 	}
@@ -268,11 +268,11 @@ func TestTags(t *testing.T) {
 			}
 			n := 0
 			for _, p := range s.Problems {
-				if p.Severity == Warning && strings.Contains(p.Msg, "tag ") {
+				if p.Severity == Warning && strings.Contains(p.Message, "tag ") {
 					n++
 				}
 			}
-			if n != tt.warnings || len(s.Problems) != tt.warnings {
+			if n != tt.warnings || len(significant(s.Problems)) != tt.warnings {
 				t.Errorf("%d tag warnings, problems %v; want %d", n, s.Problems, tt.warnings)
 			}
 		})
@@ -312,8 +312,8 @@ func TestSlugField(t *testing.T) {
 			if !slices.Equal(d.Aliases, tt.aliases) {
 				t.Errorf("aliases = %q, want %q", d.Aliases, tt.aliases)
 			}
-			if tt.warning == "" && len(s.Problems) > 0 {
-				t.Errorf("problems: %v", s.Problems)
+			if ps := significant(s.Problems); tt.warning == "" && len(ps) > 0 {
+				t.Errorf("problems: %v", ps)
 			}
 			if tt.warning != "" && !hasProblem(s.Problems, Warning, tt.warning) {
 				t.Errorf("problems %v, want a warning about %s", s.Problems, tt.warning)
@@ -368,7 +368,7 @@ func TestAliases(t *testing.T) {
 		if want := []string{"/old/x.gmi", "/posts/old.gmi"}; !slices.Equal(d.Aliases, want) {
 			t.Errorf("aliases = %q, want %q", d.Aliases, want)
 		}
-		ps := problemsOf(s, "posts/a.md")
+		ps := significant(problemsOf(s, "posts/a.md"))
 		if len(ps) != 2 || !hasProblem(ps, Warning, `"../../x"`) || !hasProblem(ps, Warning, `"https://example.com/"`) {
 			t.Errorf("problems = %v, want a warning for each rejected alias", ps)
 		}
@@ -404,8 +404,8 @@ func TestPathClash(t *testing.T) {
 				if d == nil || d.Source != tt.winner {
 					t.Fatalf("%s served from %v, want %s", tt.servedAt, d, tt.winner)
 				}
-				ps := problemsOf(s, tt.loser)
-				if len(ps) != 1 || ps[0].Severity != Error || !strings.Contains(ps[0].Msg, tt.winner) {
+				ps := significant(problemsOf(s, tt.loser))
+				if len(ps) != 1 || ps[0].Severity != Error || !strings.Contains(ps[0].Message, tt.winner) {
 					t.Fatalf("problems of %s = %v, want one error naming %s", tt.loser, ps, tt.winner)
 				}
 				if s.Errors() != 1 {
@@ -443,8 +443,8 @@ func TestHiddenNeverLoaded(t *testing.T) {
 	if s.Files != 2 {
 		t.Errorf("Files = %d, want 2 (ok.md, static.txt)", s.Files)
 	}
-	if len(s.Problems) != 0 {
-		t.Errorf("problems: %v", s.Problems)
+	if ps := significant(s.Problems); len(ps) != 0 {
+		t.Errorf("problems: %v", ps)
 	}
 
 	hidden := []string{".git", ".git/x.md", "posts/.drafts/y.md", "a~", "x.swp", "X.SWP", ".#x", "#x#", "4913", "a/4913", "x.tmp", "x.bak", "x.swx"}
@@ -468,15 +468,19 @@ func TestBrokenFilesNextToGoodOnes(t *testing.T) {
 		"bad-date.md":   "---\ntitle: Dated badly\ndate: yesterday\ntags: [x]\n---\nBody.\n",
 		"unclosed.md":   "---\ntitle: Never closed\n\nBody.\n",
 		"bad-utf8.md":   "# T\n\nBad \xff byte.\n",
-		"raw-utf8.gmi":  "Bad \xfe byte.\n",
-		"posts/good.md": "[link](../good.md)\n",
+		"raw-utf8.gmi":  "# R\nBad \xfe byte.\n",
+		"posts/good.md": "# G\n[link](../good.md)\n",
 	})
 	s := mustLoad(t, fsys, Options{})
-	if len(s.Docs) != 8 {
-		t.Fatalf("served %v, want all 8 documents", served(s))
+	// Broken files are published nowhere; the rest is untouched. An
+	// unclosed block is body text plus a warning (CONVERSION.md), so
+	// that file is published, read whole.
+	want := []string{"/bad-utf8.gmi", "/good.gmi", "/posts/good.gmi", "/raw-utf8.gmi", "/unclosed.gmi"}
+	if got := served(s); !slices.Equal(slices.Sorted(slices.Values(got)), want) {
+		t.Fatalf("served %v, want %v", got, want)
 	}
 	good := docBySource(t, s, "good.md")
-	if good.Title != "Good" || !good.Dated || len(good.Tags) != 1 || string(good.Body) != "Good body.\n" {
+	if good.Title != "Good" || !good.Dated || len(good.Tags) != 1 || string(good.Body) != "Good body.\n" || good.Broken {
 		t.Errorf("good document spoiled: %+v", good)
 	}
 	if ps := problemsOf(s, "good.md"); len(ps) != 0 {
@@ -484,32 +488,40 @@ func TestBrokenFilesNextToGoodOnes(t *testing.T) {
 	}
 
 	tests := []struct {
-		file string
-		line int
-		sev  Severity
-		msg  string
-		body string
+		file   string
+		line   int
+		sev    Severity
+		msg    string
+		body   string
+		broken bool
 	}{
-		{"bad-yaml.md", 3, Error, "YAML", "Body still converted.\n"},
-		{"bad-toml.md", 3, Error, "", "TOML body.\n"},
-		{"bad-date.md", 3, Error, "date", "Body.\n"},
-		{"unclosed.md", 1, Warning, "never closed", ""},
-		{"bad-utf8.md", 3, Warning, "UTF-8", "Bad \uFFFD byte.\n"},
-		{"raw-utf8.gmi", 0, Warning, "UTF-8", "Bad \uFFFD byte.\n"},
+		{"bad-yaml.md", 3, Error, "the value contains", "Body still converted.\n", true},
+		{"bad-toml.md", 3, Error, "the value is missing", "TOML body.\n", true},
+		{"bad-date.md", 3, Error, "date", "Body.\n", true},
+		{"unclosed.md", 1, Warning, "never closed", "", false},
+		{"bad-utf8.md", 3, Warning, "not UTF-8, it looks like Latin-1", "Bad \uFFFD byte.\n", false},
+		{"raw-utf8.gmi", 2, Warning, "not UTF-8", "# R\nBad \uFFFD byte.\n", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			ps := problemsOf(s, tt.file)
-			found := false
+			found, unpublished := false, false
 			for _, p := range ps {
-				if p.Line == tt.line && p.Severity == tt.sev && strings.Contains(p.Msg, tt.msg) {
+				if p.Line == tt.line && p.Severity == tt.sev && strings.Contains(p.Message, tt.msg) {
 					found = true
 				}
+				unpublished = unpublished || p.Code == CodeUnpublished
 			}
 			if !found {
 				t.Errorf("problems = %v, want a %v on line %d about %q", ps, tt.sev, tt.line, tt.msg)
 			}
-			d := docBySource(t, s, tt.file)
+			if unpublished != tt.broken {
+				t.Errorf("problems = %v, want a note that it is not published: %v", ps, tt.broken)
+			}
+			d := s.Current(tt.file)
+			if d == nil || d.Broken != tt.broken {
+				t.Fatalf("current version %+v, want one with Broken = %v", d, tt.broken)
+			}
 			if tt.body != "" && string(d.Body) != tt.body {
 				t.Errorf("body = %q, want %q", d.Body, tt.body)
 			}
@@ -518,15 +530,12 @@ func TestBrokenFilesNextToGoodOnes(t *testing.T) {
 			}
 		})
 	}
-	if d := docBySource(t, s, "unclosed.md"); !bytes.Contains(d.Body, []byte("Never closed")) {
-		t.Errorf("unclosed front matter not read as body: %q", d.Body)
-	}
-	if d := docBySource(t, s, "bad-date.md"); d.Title != "Dated badly" || len(d.Tags) != 1 || d.Dated {
+	if d := s.Current("bad-date.md"); d.Title != "Dated badly" || len(d.Tags) != 1 || d.Dated {
 		t.Errorf("fields next to a bad date lost or date invented: %+v", d)
 	}
 	for _, p := range s.Problems {
-		if !strings.HasPrefix(p.String(), p.File+":") {
-			t.Errorf("problem %q does not start with its file", p)
+		if !strings.HasPrefix(p.String(), p.File+":") || p.Code == "" {
+			t.Errorf("problem %q does not start with its file, or has no code", p)
 		}
 	}
 	if s.Errors() != 3 {
@@ -541,16 +550,16 @@ func TestOversizeFile(t *testing.T) {
 		"small.md": {Data: []byte("Small.\n")},
 	}
 	s := mustLoad(t, fsys, Options{})
-	d := docBySource(t, s, "big.md")
-	if bytes.Contains(d.Body, []byte("word")) || d.Kind == Article {
+	if _, ok := s.Docs["/big.gmi"]; ok {
+		t.Errorf("oversize document served")
+	}
+	d := s.Current("big.md")
+	if bytes.Contains(d.Body, []byte("word")) || d.Kind == Article || !d.Broken {
 		t.Errorf("oversize document converted: kind %v, %d body bytes", d.Kind, len(d.Body))
 	}
-	if d.Title == "" {
-		t.Errorf("oversize document has no title")
-	}
 	ps := problemsOf(s, "big.md")
-	if len(ps) != 1 || ps[0].Severity != Error || !strings.Contains(ps[0].Msg, "limit") {
-		t.Errorf("problems = %v, want one error about the limit", ps)
+	if len(ps) != 2 || ps[1].Code != CodeUnpublished || ps[0].Severity != Error || !strings.Contains(ps[0].Message, "limit") {
+		t.Errorf("problems = %v, want one error about the limit and the note", ps)
 	}
 	if docBySource(t, s, "small.md").Title != "Small" {
 		t.Errorf("small document affected")
@@ -596,8 +605,8 @@ func TestProblemString(t *testing.T) {
 		p    Problem
 		want string
 	}{
-		{Problem{File: "a.md", Line: 3, Severity: Error, Msg: "bad"}, "a.md:3: error: bad"},
-		{Problem{File: "a.md", Severity: Warning, Msg: "meh"}, "a.md: warning: meh"},
+		{Problem{File: "a.md", Line: 3, Severity: Error, Message: "bad"}, "a.md:3: error: bad"},
+		{Problem{File: "a.md", Severity: Warning, Message: "meh"}, "a.md: warning: meh"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
@@ -669,11 +678,11 @@ func TestUnreadableFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps := problemsOf(s, "bad.md")
-	if len(ps) != 1 || ps[0].Severity != Error || !strings.Contains(ps[0].Msg, "disk on fire") {
-		t.Errorf("problems = %v, want one error with the cause", ps)
+	if len(ps) != 2 || ps[0].Severity != Error || !strings.Contains(ps[0].Message, "disk on fire") || ps[1].Code != CodeUnpublished {
+		t.Errorf("problems = %v, want one error with the cause and the note", ps)
 	}
-	if d := docBySource(t, s, "bad.md"); d.Title == "" || len(d.Body) == 0 {
-		t.Errorf("unreadable document has no title or notice: %+v", d)
+	if _, ok := s.Docs["/bad.gmi"]; ok {
+		t.Errorf("unreadable document served")
 	}
 	if docBySource(t, s, "good.md").Title != "Good" {
 		t.Errorf("good document affected")

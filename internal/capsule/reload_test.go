@@ -1,10 +1,14 @@
 package capsule
 
 import (
+	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"broadside/internal/gemtext"
 )
 
 func TestLoadReusesUnchangedFiles(t *testing.T) {
@@ -121,11 +125,112 @@ func TestParseMatchesLoad(t *testing.T) {
 		for source, src := range files {
 			t.Run(source, func(t *testing.T) {
 				got := Parse(source, []byte(src), opts)
-				want := docBySource(t, s, source)
+				want := s.Current(source)
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("Parse = %+v\nLoad  = %+v", got, want)
 				}
 			})
 		}
+	}
+}
+
+// TestLastGoodVersion follows one file through good, broken, still broken
+// and fixed, next to a file that is broken from the start and a live one
+// that breaks while saying it is a draft.
+func TestLastGoodVersion(t *testing.T) {
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	file := func(s string, n int) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte(s), ModTime: t0.Add(time.Duration(n) * time.Minute)}
+	}
+	good := "---\ntitle: \"Live\"\ndate: 2024-01-01\ntags: [press]\naliases: [/old.gmi]\nid: urn:x:1\n---\nLive body.\n"
+	broken := "---\ntitle: \"Live\ndate: 2024-01-01\ntags: [press]\n---\nDamaged body.\n"
+	fsys := fstest.MapFS{
+		"posts/a.md": file(good, 0),
+		"posts/c.md": file("---\ntitle: C\ndate: 2024-01-02\n---\nC body.\n", 0),
+	}
+	opts := Options{Converter: gemtext.New(gemtext.Options{})}
+	s1, err := Load(fsys, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := s1.Docs["/posts/a.gmi"]
+	if live == nil || live.Title != "Live" {
+		t.Fatalf("first load: %v", served(s1))
+	}
+
+	// The live file breaks, a new file is broken from the start, and the
+	// other live file breaks but asks to be a draft.
+	fsys["posts/a.md"] = file(broken, 1)
+	fsys["posts/b.md"] = file("---\ntitle: [new\n---\nNew body.\n", 1)
+	fsys["posts/c.md"] = file("---\ntitle: \"C\ndraft: true\n---\nC body.\n", 1)
+	s2, err := Load(fsys, opts, s1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := s2.Docs["/posts/a.gmi"]; d != live || s2.Current("posts/a.md") == d {
+		t.Errorf("broken edit replaced the live version: %+v", d)
+	}
+	if d := s2.Current("posts/a.md"); d == live || !d.Broken || !bytes.Contains(d.Body, []byte("Damaged")) {
+		t.Errorf("current version of a.md: %+v", d)
+	}
+	if _, ok := s2.Docs["/posts/b.gmi"]; ok {
+		t.Errorf("a file broken from the start is served")
+	}
+	if d := s2.Docs["/posts/c.gmi"]; d == nil || !d.Draft || !d.Broken || s2.Current("posts/c.md") != d {
+		t.Errorf("a broken file that says draft: true is not held back as a draft: %+v", d)
+	}
+	codes := map[string]string{}
+	for _, p := range s2.Problems {
+		codes[p.File] += p.Code + " "
+	}
+	for file, want := range map[string][]string{
+		"posts/a.md": {"frontmatter/syntax", CodeLastGood},
+		"posts/b.md": {"frontmatter/syntax", CodeUnpublished},
+		"posts/c.md": {"frontmatter/syntax", "frontmatter/draft-fallback"},
+	} {
+		for _, code := range want {
+			if !strings.Contains(codes[file], code) {
+				t.Errorf("%s: problems %q lack %s", file, codes[file], code)
+			}
+		}
+	}
+
+	// Nothing changes: the broken parse is reused, the last good version
+	// still stands in; with new options too (a SIGHUP), nothing is lost.
+	s3, err := Load(fsys, opts, s2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s3.Parsed != 0 || s3.Docs["/posts/a.gmi"] != live {
+		t.Errorf("unchanged reload: parsed %d, a served %+v", s3.Parsed, s3.Docs["/posts/a.gmi"])
+	}
+	s4, err := Load(fsys, Options{Converter: gemtext.New(gemtext.Options{KeepEmphasis: true})}, s3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s4.Parsed != 3 || s4.Docs["/posts/a.gmi"] != live {
+		t.Errorf("reload with new options: parsed %d, a served %+v", s4.Parsed, s4.Docs["/posts/a.gmi"])
+	}
+
+	// The fix is published, and its problems are gone.
+	fsys["posts/a.md"] = file(strings.Replace(good, "Live body", "Fixed body", 1), 2)
+	s5, err := Load(fsys, opts, s4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := s5.Docs["/posts/a.gmi"]; d == nil || d == live || s5.Current("posts/a.md") != d || !bytes.Contains(d.Body, []byte("Fixed")) {
+		t.Errorf("fixed version not served: %+v", d)
+	}
+	if ps := problemsOf(s5, "posts/a.md"); len(ps) != 0 {
+		t.Errorf("fixed file still has problems: %v", ps)
+	}
+	// A broken file that is deleted is gone, with its last good version.
+	delete(fsys, "posts/a.md")
+	s6, err := Load(fsys, opts, s5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s6.Docs["/posts/a.gmi"]; ok || s6.Current("posts/a.md") != nil {
+		t.Errorf("deleted file still served")
 	}
 }

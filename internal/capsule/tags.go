@@ -1,9 +1,14 @@
 package capsule
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
+
+	"broadside/internal/diag"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -35,6 +40,32 @@ func Slugify(s string) string {
 	return b.String()
 }
 
+// TagSlug is the slug of a tag: Slugify, after "#" and "+" that end a word
+// are spelt out, so that tags that differ by them get distinct, readable
+// URLs: "C#" is "c-sharp", "C++" is "c-plus-plus", "F#" is "f-sharp",
+// while "#gemini" (a hashtag) stays "gemini". Tags whose slugs are equal
+// are one tag.
+func TagSlug(name string) string {
+	if !strings.ContainsAny(name, "#+") {
+		return Slugify(name)
+	}
+	var b strings.Builder
+	var prev rune
+	for _, r := range name {
+		if (r == '#' || r == '+') && (unicode.IsLetter(prev) || unicode.IsDigit(prev) || prev == '#' || prev == '+') {
+			if r == '#' {
+				b.WriteString(" sharp ")
+			} else {
+				b.WriteString(" plus ")
+			}
+		} else {
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return Slugify(b.String())
+}
+
 // tagsOf canonicalises a document's tags, dropping unusable ones and those
 // repeated under another spelling.
 func tagsOf(d *Doc, names []string) []Tag {
@@ -42,9 +73,9 @@ func tagsOf(d *Doc, names []string) []Tag {
 	seen := map[string]bool{}
 	for _, n := range names {
 		n = strings.TrimSpace(n)
-		slug := Slugify(n)
+		slug := TagSlug(n)
 		if slug == "" {
-			d.problem(0, Warning, fmt.Sprintf("tag %q has no letters or digits; ignored", n))
+			d.report(CodeTag, d.tagsAt[0], d.tagsAt[1], Warning, fmt.Sprintf("tag %q has no letters or digits; ignored", n))
 			continue
 		}
 		if seen[slug] {
@@ -54,4 +85,50 @@ func tagsOf(d *Doc, names []string) []Tag {
 		tags = append(tags, Tag{Name: n, Slug: slug})
 	}
 	return tags
+}
+
+// tagSpellings warns about tags written differently (case, punctuation)
+// that share one slug and so one page: each file that uses a spelling other
+// than the most common one is told which spelling the site shows.
+func tagSpellings(docs map[string]*Doc) []diag.Diagnostic {
+	type use struct {
+		name string
+		doc  *Doc
+	}
+	bySlug := map[string][]use{}
+	for _, d := range docs {
+		for _, t := range d.Tags {
+			bySlug[t.Slug] = append(bySlug[t.Slug], use{t.Name, d})
+		}
+	}
+	var out []diag.Diagnostic
+	for slug, uses := range bySlug {
+		count := map[string]int{}
+		for _, u := range uses {
+			count[u.name]++
+		}
+		if len(count) < 2 {
+			continue
+		}
+		names := slices.Collect(maps.Keys(count))
+		// Most used first; ties by name, so the result is stable.
+		slices.SortFunc(names, func(a, b string) int { return cmp.Or(count[b]-count[a], strings.Compare(a, b)) })
+		main := names[0]
+		for _, u := range uses {
+			if u.name == main {
+				continue
+			}
+			out = append(out, diag.Diagnostic{File: u.doc.Source, Line: u.doc.tagsAt[0], Col: u.doc.tagsAt[1], Severity: Warning,
+				Code: CodeTagSpelling, Message: fmt.Sprintf("tag %q and tag %q (in %d %s) share the page /tags/%s/ and count as one tag; write %q",
+					u.name, main, count[main], plural(count[main], "file", "files"), slug, main)})
+		}
+	}
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -73,8 +74,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 	defer fw.Close()
 	if err := w.addTree(fw, w.Dir); err != nil {
-		w.Logger.Warn("cannot watch every folder of the capsule (raise fs.inotify.max_user_watches), polling instead",
-			"dir", w.Dir, "interval", w.PollInterval, "err", err)
+		w.Logger.Warn(watchFailure(err), "dir", w.Dir, "interval", w.PollInterval, "err", err)
 		fw.Close()
 		return w.poll(ctx)
 	}
@@ -133,10 +133,31 @@ func (w *Watcher) relevant(ev fsnotify.Event) bool {
 	return !Hidden(filepath.ToSlash(rel))
 }
 
+// watchFailure says why watching failed: only running out of inotify
+// watches or descriptors is blamed on the system's limits.
+func watchFailure(err error) string {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return "cannot watch every folder of the capsule (raise fs.inotify.max_user_watches), polling instead"
+	case errors.Is(err, syscall.EMFILE):
+		return "cannot watch every folder of the capsule (raise fs.inotify.max_user_instances or the open file limit), polling instead"
+	case errors.Is(err, fs.ErrPermission):
+		return "cannot read the capsule folder (check its permissions), polling instead"
+	}
+	return "cannot watch every folder of the capsule, polling instead"
+}
+
+// addTree watches root and every folder below it. A folder this user may
+// not read is logged and skipped (its files cannot be served either); only
+// the system's limits on watches make it fail, and then polling takes over.
 func (w *Watcher) addTree(fw *fsnotify.Watcher, root string) error {
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			if errors.Is(err, fs.ErrPermission) && p != root {
+				w.Logger.Warn("cannot read a folder of the capsule; its files are not served until its permissions allow it", "dir", p, "err", err)
 				return nil
 			}
 			return err
@@ -147,7 +168,14 @@ func (w *Watcher) addTree(fw *fsnotify.Watcher, root string) error {
 		if rel, _ := filepath.Rel(w.Dir, p); rel != "." && Hidden(filepath.ToSlash(rel)) {
 			return fs.SkipDir
 		}
-		return fw.Add(p)
+		if err := fw.Add(p); err != nil {
+			if errors.Is(err, fs.ErrPermission) && p != root {
+				w.Logger.Warn("cannot watch a folder of the capsule; its files are not served until its permissions allow it", "dir", p, "err", err)
+				return fs.SkipDir
+			}
+			return err
+		}
+		return nil
 	})
 }
 

@@ -2,9 +2,12 @@ package capsule
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -261,5 +264,26 @@ func TestFingerprintIgnoresHiddenFiles(t *testing.T) {
 	}
 	if after, err := fingerprint(dir); err != nil || after == before {
 		t.Errorf("fingerprint unchanged (%x, %v) by a new file", after, err)
+	}
+}
+
+func TestWatchFailure(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{&os.PathError{Op: "inotify_add_watch", Path: "x", Err: syscall.ENOSPC}, "max_user_watches"},
+		{syscall.EMFILE, "max_user_instances"},
+		{&os.PathError{Op: "open", Path: "x", Err: syscall.EACCES}, "permissions"},
+		{errors.New("other"), "cannot watch every folder"},
+	}
+	for _, tt := range tests {
+		got := watchFailure(tt.err)
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("watchFailure(%v) = %q, want it to mention %q", tt.err, got, tt.want)
+		}
+		if tt.want != "max_user_watches" && strings.Contains(got, "max_user_watches") {
+			t.Errorf("watchFailure(%v) = %q blames the inotify watch limit", tt.err, got)
+		}
 	}
 }

@@ -44,6 +44,20 @@ type Config struct {
 	Removed  []string // paths that answer 52 Gone; each starts with "/"
 	Robots   string   // body of /robots.txt when the capsule has none; "" = built-in default
 	Favicon  string   // body of /favicon.txt: one emoji
+	Cache    Cache
+	// State is the folder of data Broadside keeps between runs (the
+	// search index, metadata, Titan's history), created 0700.
+	State string
+	Titan Titan
+	// Strings are the [strings.LANG] tables: page chrome the site
+	// overrides or adds, by language and message id, as decoded from
+	// TOML (a string, or a table of plural forms). The i18n catalog
+	// checks them.
+	Strings map[string]map[string]any
+	// Redirects are the [[redirect]] rules, in the file's order.
+	Redirects []Redirect
+
+	pos *positions // for StringsLine
 }
 
 // Gemini configures the Gemini server.
@@ -100,7 +114,8 @@ type Feed struct {
 
 // Index configures the home page.
 type Index struct {
-	Recent int // articles listed on "/", 1..10000
+	Recent   int // articles listed on "/", 1..10000
+	PageSize int // articles on one page of a tag, 1..10000
 }
 
 // Load reads and parses a config file. With path "", it reads DefaultFile
@@ -139,6 +154,7 @@ func Parse(data []byte, file string) (*Config, error) {
 	v := &validator{file: file, raw: r, base: base}
 	c := v.config()
 	c.File = abs
+	c.pos = &r.pos
 	if errs = append(errs, v.errs...); len(errs) > 0 {
 		sortByLine(errs)
 		return nil, errors.Join(errs...)

@@ -5,9 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"broadside/internal/diag"
 )
 
 // siteFile is where the test config pretends to live.
@@ -36,9 +41,13 @@ func TestDefaults(t *testing.T) {
 		Log:      Log{ClientAddr: true, Level: "info"},
 		Render:   Render{Links: "block", DeepHeadings: "h3", Emphasis: "strip"},
 		Feed:     Feed{Entries: 20, IDAuthority: "localhost"},
-		Index:    Index{Recent: 30},
+		Index:    Index{Recent: 30, PageSize: 50},
 		Favicon:  "📰",
+		Cache:    Cache{Size: 64 << 20},
+		State:    filepath.Join(filepath.Dir(siteFile), "state"),
+		Titan:    Titan{MaxSize: 1 << 20},
 	}
+	c.pos = nil // positions are the file's, not settings
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults\n got %+v\nwant %+v", c, want)
 	}
@@ -63,6 +72,7 @@ func TestDefaultsWithoutFile(t *testing.T) {
 func TestExampleIsDefaults(t *testing.T) {
 	ex := mustParse(t, Example)
 	def := mustParse(t, "")
+	ex.pos, def.pos = nil, nil
 	if !reflect.DeepEqual(ex, def) {
 		t.Errorf("Example differs from the defaults\nexample %+v\ndefault %+v", ex, def)
 	}
@@ -298,5 +308,64 @@ entries = 0
 	}
 	if strings.Join(keys, " ") != strings.Join(want, " ") {
 		t.Errorf("got problems for %q, want %q:\n%v", keys, want, err)
+	}
+}
+
+func TestDiagnostics(t *testing.T) {
+	_, err := Parse([]byte("titel = \"x\"\n[gemini]\nlisten = 42\n\n[gemini.x\n"), "c.toml")
+	ds := Diagnostics(err, "c.toml")
+	if len(ds) != 1 || ds[0].Code != CodeSyntax || ds[0].Line != 5 || ds[0].File != "c.toml" || ds[0].Severity != diag.Error {
+		t.Errorf("syntax error: %v", ds)
+	}
+	_, err = Parse([]byte("titel = \"x\"\n[gemini]\nlisten = 42\n[log]\nlevel = \"loud\"\n"), "c.toml")
+	ds = Diagnostics(err, "c.toml")
+	want := []string{
+		"c.toml:1: error: titel: unknown key, did you mean title? [config/unknown-key]",
+		"c.toml:3: error: gemini.listen: want a string, got an integer [config/type]",
+		"c.toml:5: error: log.level: \"loud\": want one of debug, info, warn, error [config/value]",
+	}
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.String()+" ["+d.Code+"]")
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diagnostics:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	_, err = Load(filepath.Join(t.TempDir(), "missing.toml"))
+	if ds := Diagnostics(err, "missing.toml"); len(ds) != 1 || ds[0].Code != CodeRead || ds[0].File != "missing.toml" {
+		t.Errorf("unreadable file: %v", ds)
+	}
+	if ds := Diagnostics(nil, "x"); ds != nil {
+		t.Errorf("no error: %v", ds)
+	}
+}
+
+func TestKnownKeysCoverExample(t *testing.T) {
+	keys := knownKeys()
+	for _, want := range []string{"title", "gemini.listen", "gemini.port", "gopher.port", "feed.id_authority", "redirect.from", "render.links"} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("known keys %v lack %s", keys, want)
+		}
+	}
+	// Every key a full example file sets is known.
+	var all map[string]any
+	md, err := toml.Decode(Example, &all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range md.Keys() {
+		if !slices.Contains(keys, k.String()) {
+			t.Errorf("Example sets %s, which knownKeys misses", k)
+		}
+	}
+}
+
+func TestKeyLines(t *testing.T) {
+	line := KeyLines([]byte("title = \"x\"\n\n[gopher]\nlisten = \":70\"\n"))
+	if line("gopher.listen") != 4 || line("title") != 1 || line("hostname") != 0 {
+		t.Errorf("lines: %d %d %d", line("gopher.listen"), line("title"), line("hostname"))
+	}
+	if line := KeyLines([]byte("not [ toml")); line("title") != 0 {
+		t.Errorf("a broken file gives line %d", line("title"))
 	}
 }

@@ -40,6 +40,11 @@ robots = ""
 # One emoji served as /favicon.txt (the Gemini favicon convention).
 favicon = "📰"
 
+# Folder for data kept between runs: the search index and the history of
+# files replaced or deleted by Titan uploads (back it up with the capsule).
+# Created 0700 when first needed.
+state = "state"
+
 [gemini]
 # Address to listen on, host:port. ":1965" is every interface.
 listen = ":1965"
@@ -86,7 +91,47 @@ entries = 20
 # id_authority = "localhost"
 
 [index]
-# Articles listed on the home page, newest first: 1 to 10000. Tag pages
-# list all their articles.
+# Articles listed on the home page, newest first: 1 to 10000.
 recent = 30
+# Articles on one page of a tag (/tags/x/), newest first; older ones
+# follow on /tags/x/2/ and on. 1 to 10000. The archive lists the years,
+# and each year's page (/archive/2024/) all of its articles by month.
+page_size = 50
+
+[cache]
+# Memory for built pages (articles, tag pages, feeds) and their Gopher
+# views: "64MB", "1GB" or a number of bytes, at least 1MB. Metadata of
+# every article is always kept; pages past this budget are built again on
+# request, so memory does not grow with the archive.
+size = "64MB"
+
+[titan]
+# Let authors publish from their Gemini client (Lagrange, ...) with the Titan
+# protocol on the Gemini port: titan://HOST/posts/x.md;mime=text/markdown;size=N
+# Only [[titan.authors]] below may upload; every replaced or deleted file is
+# kept under the state folder. Uploaded Markdown must pass check.
+enabled = false
+# Largest upload: "1MB", "512KB" or a number of bytes, at most 64MB.
+max_size = "1MB"
+# One table per author:
+# [[titan.authors]]
+# name = "Editor"
+# # SHA-256 of their client certificate, 64 hex digits (colons allowed):
+# #   openssl x509 -in editor.crt -noout -fingerprint -sha256
+# certificate = "..."
+# # Path prefixes they may write; leave out for the whole capsule.
+# paths = ["/posts/"]
+
+# Redirect rules, one [[redirect]] table each (none by default). "from" is
+# a path; ending in "/" makes it a prefix rule that carries the rest of the
+# path over ("/old/" to "/posts/": /old/a.gmi goes to /posts/a.gmi). "to"
+# is a path of this site or an absolute URL (another host or scheme).
+# "permanent" (default true) answers 31, false answers 30. Rules come
+# before articles: "broadside check" warns when one hides an article, and
+# a chain of rules that loops is an error. Gopher, which has no redirects,
+# follows local rules itself and shows a link for the others.
+# [[redirect]]
+# from = "/old/"
+# to = "/posts/"
+# permanent = true
 `

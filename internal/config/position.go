@@ -59,3 +59,10 @@ func (p positions) line(key string) int {
 	}
 	return 0
 }
+
+// KeyLines reads the TOML of a config file and returns a function that
+// gives the line of a dotted key ("gemini.listen") in it, 0 when the file
+// does not set the key, so that checks of settings can point at them.
+func KeyLines(data []byte) func(key string) int {
+	return newPositions(data).line
+}

@@ -27,6 +27,11 @@ type rawConfig struct {
 	Render   toml.Primitive `toml:"render"`
 	Feed     toml.Primitive `toml:"feed"`
 	Index    toml.Primitive `toml:"index"`
+	Redirect toml.Primitive `toml:"redirect"`
+	Cache    toml.Primitive `toml:"cache"`
+	Strings  toml.Primitive `toml:"strings"`
+	State    toml.Primitive `toml:"state"`
+	Titan    toml.Primitive `toml:"titan"`
 }
 
 type rawGemini struct {
@@ -57,7 +62,8 @@ type rawFeed struct {
 }
 
 type rawIndex struct {
-	Recent toml.Primitive `toml:"recent"`
+	Recent   toml.Primitive `toml:"recent"`
+	PageSize toml.Primitive `toml:"page_size"`
 }
 
 // opt is a decoded value, set when the file gave it, with its line.
@@ -76,7 +82,15 @@ type values struct {
 	geminiPort, gopherPort                                            opt[int]
 	logClientAddr                                                     opt[bool]
 	logLevel, links, deepHeadings, emphasis, idAuthority              opt[string]
-	feedEntries, indexRecent                                          opt[int]
+	feedEntries, indexRecent, pageSize                                opt[int]
+	redirects                                                         []rawRedirectRule
+	cacheSize                                                         opt[byteSize]
+	strings                                                           map[string]map[string]any
+	pos                                                               positions
+	state                                                             opt[string]
+	titanEnabled                                                      opt[bool]
+	titanMax                                                          opt[byteSize]
+	titanAuthors                                                      []rawTitanRule
 }
 
 // decoder decodes one file, collecting every problem.
@@ -86,6 +100,9 @@ type decoder struct {
 	pos  positions
 	errs []error
 	bad  map[string]bool // keys already reported: nothing under them is reported again
+	// opaque keys hold tables checked elsewhere (the [strings] catalog):
+	// nothing under them is an unknown key here.
+	opaque map[string]bool
 }
 
 // decode parses data into values. A syntax error returns nil values and that
@@ -94,7 +111,7 @@ func decode(data []byte, file string) (*values, []error) {
 	var r rawConfig
 	md, err := toml.Decode(string(data), &r)
 	if err != nil {
-		e := &Error{File: file, Msg: "syntax error", Err: err}
+		e := &Error{File: file, Code: CodeSyntax, Msg: "syntax error", Err: err}
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			e.Line, e.Key = errLine(data, pe), pe.LastKey
@@ -103,7 +120,7 @@ func decode(data []byte, file string) (*values, []error) {
 		return nil, []error{e}
 	}
 	d := &decoder{file: file, md: md, pos: newPositions(data), bad: map[string]bool{}}
-	v := &values{}
+	v := &values{pos: d.pos}
 	v.title = field[string](d, r.Title, "title")
 	v.hostname = field[string](d, r.Hostname, "hostname")
 	v.capsule = field[string](d, r.Capsule, "capsule")
@@ -144,7 +161,16 @@ func decode(data []byte, file string) (*values, []error) {
 	var ix rawIndex
 	if d.table(r.Index, "index", &ix) {
 		v.indexRecent = field[int](d, ix.Recent, "index.recent")
+		v.pageSize = field[int](d, ix.PageSize, "index.page_size")
 	}
+	var rc rawCache
+	if d.table(r.Cache, "cache", &rc) {
+		v.cacheSize = sizeField(d, rc.Size, "cache.size")
+	}
+	v.strings = d.stringTables(r.Strings)
+	v.state = field[string](d, r.State, "state")
+	d.titan(r.Titan, data, v)
+	v.redirects = d.redirects(r.Redirect, data)
 	d.unknownKeys()
 	return v, d.errs
 }
@@ -152,7 +178,7 @@ func decode(data []byte, file string) (*values, []error) {
 // fail records a problem with key.
 func (d *decoder) fail(key, msg string) {
 	d.bad[key] = true
-	d.errs = append(d.errs, &Error{File: d.file, Line: d.pos.line(key), Key: key, Msg: msg})
+	d.errs = append(d.errs, &Error{File: d.file, Line: d.pos.line(key), Key: key, Code: CodeType, Msg: msg})
 }
 
 // table decodes a section into dst; false if absent or not a table.
@@ -193,6 +219,20 @@ func field[T any](d *decoder, p toml.Primitive, key string) opt[T] {
 	return opt[T]{v: v, set: true, line: d.pos.line(key)}
 }
 
+// sizeField decodes a size, written as a string with a unit or an integer.
+func sizeField(d *decoder, p toml.Primitive, key string) opt[byteSize] {
+	path := strings.Split(key, ".")
+	if !d.md.IsDefined(path...) {
+		return opt[byteSize]{}
+	}
+	var b byteSize
+	if err := d.md.PrimitiveDecode(p, &b); err != nil {
+		d.fail(key, err.Error())
+		return opt[byteSize]{}
+	}
+	return opt[byteSize]{v: b, set: true, line: d.pos.line(key)}
+}
+
 // tomlTypeOf names the TOML type that decodes into v's type.
 func tomlTypeOf(v any) (typ, name string) {
 	switch v.(type) {
@@ -205,6 +245,7 @@ func tomlTypeOf(v any) (typ, name string) {
 	case []string:
 		return "Array", "a list of strings"
 	}
+
 	panic(fmt.Sprintf("config: no TOML type for %T", v))
 }
 
@@ -239,20 +280,24 @@ func typeName(t string) string {
 func (d *decoder) unknownKeys() {
 	under := func(k toml.Key) bool {
 		for i := 1; i <= len(k); i++ {
-			if d.bad[k[:i].String()] {
+			if d.bad[k[:i].String()] || d.opaque[k[:i].String()] {
 				return true
 			}
 		}
 		return false
 	}
+	unknown := func(key, msg string) {
+		d.bad[key] = true
+		d.errs = append(d.errs, &Error{File: d.file, Line: d.pos.line(key), Key: key, Code: CodeUnknownKey, Msg: msg})
+	}
 	for _, k := range d.md.Keys() {
 		if s := k.String(); s != strings.ToLower(s) && !under(k) {
-			d.fail(s, fmt.Sprintf("unknown key (keys are lower case: %q)", strings.ToLower(s)))
+			unknown(s, fmt.Sprintf("unknown key (keys are lower case: %q)", strings.ToLower(s)))
 		}
 	}
 	for _, k := range d.md.Undecoded() {
 		if !under(k) {
-			d.fail(k.String(), "unknown key")
+			unknown(k.String(), unknownKeyMsg(k.String()))
 		}
 	}
 }

@@ -28,6 +28,7 @@ const (
 	defaultEmphasis     = "strip"
 	defaultEntries      = 20
 	defaultRecent       = 30
+	defaultPageSize     = 50
 	defaultFavicon      = "📰"
 )
 
@@ -42,7 +43,7 @@ type validator struct {
 
 // failAt records a problem with key at line.
 func (v *validator) failAt(key string, line int, format string, args ...any) {
-	v.errs = append(v.errs, &Error{File: v.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+	v.errs = append(v.errs, &Error{File: v.file, Line: line, Key: key, Code: CodeValue, Msg: fmt.Sprintf(format, args...)})
 }
 
 // or returns the value if set, else def.
@@ -87,6 +88,12 @@ func (v *validator) config() *Config {
 		}
 	}
 	c.Index.Recent = v.intRange("index.recent", r.indexRecent, defaultRecent, 1, 10000)
+	c.Index.PageSize = v.intRange("index.page_size", r.pageSize, defaultPageSize, 1, 10000)
+	c.Redirects = v.redirects(r.redirects)
+	c.Cache.Size = v.cacheSize(r.cacheSize)
+	c.Strings = r.strings
+	c.State = v.path("state", r.state, defaultState)
+	c.Titan = v.titan(r)
 	return c
 }
 

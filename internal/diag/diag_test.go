@@ -68,3 +68,52 @@ func TestJSON(t *testing.T) {
 		t.Error("unknown severity accepted")
 	}
 }
+
+func TestSuggest(t *testing.T) {
+	known := []string{"title", "date", "publishDate", "tags", "summary", "description", "author", "authors", "draft"}
+	tests := []struct{ got, want string }{
+		{"titel", "title"},
+		{"Titel", "title"},
+		{"tag", "tags"},
+		{"dat", "date"},
+		{"sumary", "summary"},
+		{"publishdate", "publishDate"},
+		{"publish_date", "publishDate"},
+		{"descripton", "description"},
+		{"autor", "author"},
+		{"drat", "draft"},
+		{"layout", ""},
+		{"x", ""},
+		{"", ""},
+		{"tit", ""},
+		{"categories", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.got, func(t *testing.T) {
+			if got := Suggest(tt.got, known); got != tt.want {
+				t.Errorf("Suggest(%q) = %q, want %q", tt.got, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"a", "", 1}, {"abc", "abc", 0}, {"abc", "acb", 1}, {"kitten", "sitting", 3},
+		{"titel", "title", 1}, {"ca", "abc", 3}, {"été", "ete", 2},
+	}
+	for _, tt := range tests {
+		if got := distance(tt.a, tt.b, 100); got != tt.want {
+			t.Errorf("distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+		if got := distance(tt.b, tt.a, 100); got != tt.want {
+			t.Errorf("distance(%q, %q) = %d, want %d (not symmetric)", tt.b, tt.a, got, tt.want)
+		}
+		if got := distance(tt.a, tt.b, 1); got > 1 {
+			t.Errorf("bounded distance(%q, %q) = %d, want at most the bound", tt.a, tt.b, got)
+		}
+	}
+}

@@ -20,7 +20,7 @@ import (
 func hostileCapsule(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "capsule")
-	longTag := strings.Repeat("x", 300)
+	longTag := strings.Repeat("日", 100)               // the most characters a tag may have: 300 bytes
 	combining := "A" + strings.Repeat("\u0301", 2000) // 1 column, 4001 bytes
 	files := map[string]string{
 		"index.md": "# Hostile\n\nIntro.\n",
@@ -146,7 +146,7 @@ func TestHostileCapsule(t *testing.T) {
 		{"export/gophernicus", "c#.txt"},
 		{"export/gophernicus", "q?.txt"},
 		{"export/gopher-name", "gophermap"},
-		{"export/name-too-long", "gemini://localhost/tags/" + strings.Repeat("x", 300) + "/"},
+		{"export/name-too-long", "gemini://localhost" + escapePath("/tags/"+strings.Repeat("日", 100)+"/")},
 		{"export/clash", "tags/index.md"},
 		{"export/gophermap", "posts/2024-01-01-ok.md"},
 	} {

@@ -22,7 +22,7 @@ func TestGopherCacheBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := testOptions(fsys)
-	opts.ViewCache = 8 << 10
+	opts.Cache = site.NewCache(8 << 10)
 	s := site.Build(snap, opts, sitetest.Now)
 	l := liveOf(s)
 	for i := range 50 {
@@ -31,7 +31,7 @@ func TestGopherCacheBounded(t *testing.T) {
 			t.Fatalf("gen%d: wrong view:\n%.200s", i, got)
 		}
 	}
-	if _, used := s.Views().Len(); used > 8<<10 {
+	if _, used := s.Cache().Len(); used > 8<<10 {
 		t.Errorf("cache grew to %d bytes over its 8 KiB budget", used)
 	}
 }

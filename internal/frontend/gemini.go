@@ -64,7 +64,9 @@ func (g *Gemini) ServeGemini(w gemini.ResponseWriter, r *gemini.Request) {
 		}
 		w.WriteHeader(status, res.Prompt)
 	case site.Gone:
-		w.WriteHeader(gemini.StatusGone, or(res.Message, "Gone"))
+		// The status names stay as the protocol has them: clients show
+		// their own words for 51 and 52.
+		w.WriteHeader(gemini.StatusGone, "Gone")
 	case site.RateLimited:
 		secs := max(1, int(res.RetryAfter.Seconds()+0.5))
 		w.WriteHeader(gemini.StatusSlowDown, strconv.Itoa(secs))
@@ -77,7 +79,7 @@ func (g *Gemini) ServeGemini(w gemini.ResponseWriter, r *gemini.Request) {
 	case site.NotAuthorised:
 		w.WriteHeader(gemini.StatusCertificateNotAuthorized, res.Message)
 	default:
-		w.WriteHeader(gemini.StatusNotFound, or(res.Message, "Not found"))
+		w.WriteHeader(gemini.StatusNotFound, "Not found")
 	}
 }
 

@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"broadside/internal/i18n"
 	"bytes"
 	"fmt"
 	"io"
@@ -32,7 +33,7 @@ func (g *Gopher) ServeGopher(w gopher.ResponseWriter, r *gopher.Request) {
 		errorMenu(w, gopher.StatusError, res.Message)
 		return
 	}
-	v := view{s: s, opts: s.Options()}
+	v := view{s: s, opts: s.Options(), loc: s.Locale()}
 	v.serve(w, r)
 }
 
@@ -40,6 +41,7 @@ func (g *Gopher) ServeGopher(w gopher.ResponseWriter, r *gopher.Request) {
 type view struct {
 	s    *site.Site
 	opts site.Options
+	loc  *i18n.Locale // the site's language, for messages
 }
 
 func errorMenu(w gopher.ResponseWriter, status gopher.Status, msg string) {
@@ -59,7 +61,7 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 	if target, ok := strings.CutPrefix(strings.TrimPrefix(sel, "/"), gopher.URLPrefix); ok {
 		page, err := gopher.RedirectPage(target)
 		if err != nil {
-			notFound(w, "That link cannot be followed.")
+			notFound(w, v.loc.T(i18n.ErrorBadLink))
 			return
 		}
 		w.Write(page)
@@ -69,17 +71,31 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 		io.WriteString(w, v.caps())
 		return
 	}
+	search := r.Search
+	if i := strings.IndexByte(sel, '?'); i >= 0 {
+		// A link to a page of search results carries its query the way
+		// a URL does: "/search/2?query".
+		q, err := url.QueryUnescape(strings.ReplaceAll(sel[i+1:], "+", "%2B"))
+		if err != nil {
+			notFound(w, v.loc.T(i18n.ErrorNotFound))
+			return
+		}
+		sel = sel[:i]
+		if search == "" {
+			search = q
+		}
+	}
 	p, menu, ok := selectorPath(sel)
 	if !ok {
-		notFound(w, "Not found.")
+		notFound(w, v.loc.T(i18n.ErrorNotFound))
 		return
 	}
-	req := &site.Request{Path: p, Query: r.Search, Proto: site.Gopher, Client: site.Client{Addr: addrOf(r.RemoteAddr)}, Context: r.Context()}
+	req := &site.Request{Path: p, Query: search, Proto: site.Gopher, Client: site.Client{Addr: addrOf(r.RemoteAddr)}, Context: r.Context()}
 	p, res := v.follow(req)
 	switch res.Status {
 	case site.Found:
 	case site.Gone:
-		notFound(w, or(res.Message, "This page has been removed."))
+		notFound(w, or(res.Message, v.loc.T(i18n.ErrorGone)))
 		return
 	case site.Input:
 		// Gopher asks through a type 7 item pointing back here.
@@ -96,13 +112,13 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 		return
 	case site.RateLimited:
 		secs := max(1, int(res.RetryAfter.Seconds()+0.5))
-		errorMenu(w, gopher.StatusError, or(res.Message, fmt.Sprintf("Too many requests, retry in %d s", secs)))
+		errorMenu(w, gopher.StatusError, or(res.Message, v.loc.T(i18n.ErrorRateLimited, i18n.N(secs))))
 		return
 	case site.Unavailable, site.BadRequest, site.CertificateRequired, site.NotAuthorised:
 		errorMenu(w, gopher.StatusError, or(res.Message, res.Status.String()))
 		return
 	default:
-		notFound(w, or(res.Message, "Not found."))
+		notFound(w, or(res.Message, v.loc.T(i18n.ErrorNotFound)))
 		return
 	}
 	if res.Page == nil {
@@ -112,7 +128,7 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 	pg := res.Page
 	if !strings.HasPrefix(pg.Type, "text/gemini") {
 		// Feeds, robots.txt: plain text with CRLF line ends, no menu.
-		w.Write(v.s.Views().Get("gopher-text:"+p, func() []byte {
+		w.Write(v.s.Cache().View("gopher-text:"+p, pg, func() []byte {
 			var text bytes.Buffer
 			gopher.WriteText(&text, pg.Bytes())
 			return text.Bytes()
@@ -126,13 +142,17 @@ func (v view) serve(w gopher.ResponseWriter, r *gopher.Request) {
 	}
 }
 
-// render returns a view of pg, from the site's cache unless the page
-// answers a query (search results are not worth keeping).
-func (v view) render(kind, p string, req *site.Request, pg *site.Page, f func(string, *site.Page) []byte) []byte {
+// render returns a view of pg, from the site's cache (where it stays
+// valid for as long as the page does) unless the page answers a query:
+// search results are not worth keeping.
+func (v view) render(kind, p string, req *site.Request, pg *site.Page, f func(string, *site.Page, bool) []byte) []byte {
 	if req.Query != "" {
-		return f(p, pg)
+		return f(p, pg, false)
 	}
-	return v.s.Views().Get(kind+p, func() []byte { return f(p, pg) })
+	// A document (not a folder or generated menu) gets links between its
+	// text and menu views.
+	doc := !strings.HasSuffix(p, "/")
+	return v.s.Cache().View(kind+p, pg, func() []byte { return f(p, pg, doc) })
 }
 
 // selectorPath turns a selector into a site path, reporting whether the
@@ -191,7 +211,7 @@ func localTarget(target string) (string, bool) {
 func (v view) copyFile(w gopher.ResponseWriter, res site.Response) {
 	f, err := v.s.Open(res.File)
 	if err != nil {
-		notFound(w, "Not found.")
+		notFound(w, v.loc.T(i18n.ErrorNotFound))
 		return
 	}
 	defer f.Close()
@@ -210,37 +230,48 @@ func (v view) copyFile(w gopher.ResponseWriter, res site.Response) {
 	}
 }
 
-func (v view) renderOptions(p string) gopher.RenderOptions {
+func (v view) renderOptions(p string, loc *i18n.Locale) gopher.RenderOptions {
 	return gopher.RenderOptions{
-		Host:    v.opts.Hostname,
-		Port:    v.opts.GopherPort,
-		Item:    func(u string) gopher.Item { return v.gopherItem(p, u) },
-		Resolve: func(u string) string { return v.gopherURL(p, u) },
+		References: loc.T(i18n.GopherReferences),
+		Host:       v.opts.Hostname,
+		Port:       v.opts.GopherPort,
+		Item:       func(u string) gopher.Item { return v.gopherItem(p, u) },
+		Resolve:    func(u string) string { return v.gopherURL(p, u) },
 	}
 }
 
 // textView renders a gemtext page at path p as Gopher text. A document's
 // text view ends with a pointer to its menu view, so a reader can switch.
-func (v view) textView(p string, pg *site.Page) []byte {
+func (v view) textView(p string, pg *site.Page, doc bool) []byte {
+	loc := v.pageLocale(pg)
 	src := pg.Bytes()
-	if !strings.HasSuffix(p, "/") {
-		src = append(append([]byte(nil), src...), "\n=> "+escapePath(p)+MenuSuffix+" Menu view of this page, with links to follow\n"...)
+	if doc {
+		src = append(append([]byte(nil), src...), "\n=> "+escapePath(p)+MenuSuffix+" "+loc.T(i18n.NavMenuView)+"\n"...)
 	}
 	var text bytes.Buffer
-	gopher.TextView(&text, src, v.renderOptions(p))
+	gopher.TextView(&text, src, v.renderOptions(p, loc))
 	return text.Bytes()
 }
 
 // menuView renders a gemtext page at path p as a Gopher menu. A
 // document's menu view starts with a pointer to its text view.
-func (v view) menuView(p string, pg *site.Page) []byte {
+func (v view) menuView(p string, pg *site.Page, doc bool) []byte {
+	loc := v.pageLocale(pg)
 	src := pg.Bytes()
-	if !strings.HasSuffix(p, "/") {
-		src = append([]byte("=> "+escapePath(p)+" Text view of this page, for reading and saving\n\n"), src...)
+	if doc {
+		src = append([]byte("=> "+escapePath(p)+" "+loc.T(i18n.NavTextView)+"\n\n"), src...)
 	}
 	var menu bytes.Buffer
-	gopher.MenuView(&menu, src, v.renderOptions(p))
+	gopher.MenuView(&menu, src, v.renderOptions(p, loc))
 	return menu.Bytes()
+}
+
+// pageLocale is the catalog of the page's language.
+func (v view) pageLocale(pg *site.Page) *i18n.Locale {
+	if pg.Lang == "" {
+		return v.loc
+	}
+	return v.opts.Catalog.For(pg.Lang)
 }
 
 // gopherItem maps a link of the page at base to a menu item: links into
@@ -251,6 +282,11 @@ func (v view) gopherItem(base, link string) gopher.Item {
 		return gopher.DefaultItem(link, v.opts.Hostname, v.opts.GopherPort)
 	}
 	it := gopher.Item{Type: gopher.TypeText, Selector: target, Host: v.opts.Hostname, Port: v.opts.GopherPort}
+	if u, err := url.Parse(link); err == nil && u.RawQuery != "" {
+		// A page of search results: a menu, its query in the selector.
+		it.Type, it.Selector = gopher.TypeMenu, target+"?"+u.RawQuery
+		return it
+	}
 	asked, menu, _ := selectorPath(target)
 	p, res := v.follow(&site.Request{Path: asked, Proto: site.Gopher})
 	if p != asked { // redirected: link straight to where it leads

@@ -9,6 +9,7 @@ import (
 	"broadside/internal/capsule"
 	"broadside/internal/gopher"
 	"broadside/internal/site"
+	"broadside/internal/site/sitetest"
 )
 
 func TestGeminiRoundTrip(t *testing.T) {
@@ -66,8 +67,8 @@ func TestGopherRoundTrip(t *testing.T) {
 		{"tag menu", "/tags/go/", true, []string{"02024-02-01 Second\t/posts/second.gmi\texample.org\t7070\r\n", "0Atom feed for this tag\t/tags/go/atom.xml\t"}, nil},
 		{"unicode tag menu", "/tags/français/", true, []string{"iFrançais\t"}, nil},
 		{"escaped tag menu", "/tags/fran%C3%A7ais/", true, []string{"iFrançais\t"}, nil},
-		{"article text", "/posts/second.gmi", false, []string{"Second\r\n======\r\n", "Bonjour.\r\n", "References\r\n", "gopher://example.org:7070/1/tags/go/\r\n", "gopher://example.org:7070/1/posts/second.gmi;menu"}, []string{"\t"}},
-		{"article menu", "/posts/second.gmi;menu", true, []string{"0Text view of this page, for reading and saving\t/posts/second.gmi\texample.org\t7070\r\n", "1Tag: go\t/tags/go/\t", "iBonjour.\t"}, nil},
+		{"article text", "/posts/second.gmi", false, []string{"Second\r\n======\r\n", "Bonjour.\r\n", "Références\r\n----------\r\n", "gopher://example.org:7070/1/tags/go/\r\n", "gopher://example.org:7070/1/posts/second.gmi;menu"}, []string{"\t"}},
+		{"article menu", "/posts/second.gmi;menu", true, []string{"0Cette page en texte, pour la lire et l'enregistrer\t/posts/second.gmi\texample.org\t7070\r\n", "1Étiquette\u00a0: go\t/tags/go/\t", "iBonjour.\t"}, nil},
 		{"page text", "/about.gmi", false, []string{"About us\r\n", "We write things."}, nil},
 		{"hand-written gmi menu", "/notes.gmi;menu", true, []string{"0About\t/about.gmi\texample.org\t7070\r\n"}, nil},
 		{"alias followed", "/old/first.gmi", false, []string{"First <post> & more\r\n"}, nil},
@@ -169,5 +170,42 @@ func TestSampleCapsuleMenusLint(t *testing.T) {
 	}
 	if menus < 15 {
 		t.Errorf("only %d menus checked", menus)
+	}
+}
+
+// TestRedirectRulesOverProtocols: Gemini answers 31 or 30 with the
+// target; Gopher, which has no redirects, follows local rules itself and
+// offers a link for a rule to another host.
+func TestRedirectRulesOverProtocols(t *testing.T) {
+	fsys := testCapsule()
+	snap, err := capsule.Load(fsys, capsule.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions(fsys)
+	opts.Redirects = []site.RedirectRule{
+		{From: "/old/", To: "/posts/"},
+		{From: "/feed.xml", To: "/atom.xml", Temporary: true},
+		{From: "/moved/", To: "gemini://new.example/archive/"},
+	}
+	l := liveOf(site.Build(snap, opts, sitetest.Now))
+	for _, tt := range []struct{ request, header string }{
+		{"gemini://example.org/old/third.gmi", "31 /posts/third.gmi"},
+		{"gemini://example.org/feed.xml", "30 /atom.xml"},
+		{"gemini://example.org/moved/a.gmi", "31 gemini://new.example/archive/a.gmi"},
+	} {
+		if header, body := geminiGet(t, l, tt.request); header != tt.header || body != "" {
+			t.Errorf("%s: %q %q, want %q and no body", tt.request, header, body, tt.header)
+		}
+	}
+	if got := gopherGet(t, l, "/old/third.gmi"); !strings.HasPrefix(got, "Third\r\n") {
+		t.Errorf("gopher did not follow the local rule:\n%s", got)
+	}
+	got := gopherGet(t, l, "/moved/a.gmi")
+	if !strings.Contains(got, "\tURL:gemini://new.example/archive/a.gmi\t") {
+		t.Errorf("gopher offers no link to the external target:\n%s", got)
+	}
+	if err := gopher.LintMenu([]byte(got)); err != nil {
+		t.Errorf("menu fails lint: %v\n%s", err, got)
 	}
 }

@@ -28,7 +28,7 @@ var (
 )
 
 // errBadDate is wrapped by every ParseDate failure.
-var errBadDate = errors.New("want RFC 3339, 2006-01-02 15:04:05 -0700, 2006-01-02T15:04[:05] or 2006-01-02")
+var errBadDate = errors.New("write it as 2006-01-02, 2006-01-02T15:04[:05], 2006-01-02 15:04:05 -0700 or RFC 3339 (2006-01-02T15:04:05+01:00)")
 
 // ParseDate reads a front-matter date. It accepts RFC 3339
 // (2006-01-02T15:04:05Z07:00, fractional seconds allowed),

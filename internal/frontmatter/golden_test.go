@@ -62,13 +62,11 @@ func dump(doc *Document, err error) []byte {
 		m.Title, ts(m.Date), ts(m.Updated), m.Draft, m.Tags, m.Summary)
 	fmt.Fprintf(&b, "authors: %q\nlang: %q\nslug: %q\naliases: %q\nid: %q\n",
 		m.Authors, m.Lang, m.Slug, m.Aliases, m.ID)
-	for _, w := range doc.Warnings {
-		fmt.Fprintf(&b, "warning: %v\n", w)
+	for _, d := range doc.Diagnostics {
+		fmt.Fprintf(&b, "%s [%s]\n", d, d.Code)
 	}
-	if err != nil {
-		for _, l := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(&b, "error: %s\n", l)
-		}
+	if (err != nil) != doc.Broken() {
+		fmt.Fprintf(&b, "MISMATCH: error %v but Broken() = %v\n", err, doc.Broken())
 	}
 	fmt.Fprintf(&b, "body: %q\n", doc.Body)
 	return b.Bytes()

@@ -5,8 +5,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
+
+	"broadside/internal/diag"
 )
 
 // Meta is the decoded front matter. The zero value means "nothing given";
@@ -16,8 +19,8 @@ type Meta struct {
 	Title   string
 	Date    time.Time // date, else publishDate; zero if absent
 	Updated time.Time // lastmod, else updated; zero if absent
-	Draft   bool      // draft: true, or published: false
-	Tags    []string  // tags (list or space-separated string) then taxonomies.tags; trimmed, empty and case-insensitive duplicates dropped, first spelling kept
+	Draft   bool      // draft: true, or published: false (or a broken block that says so)
+	Tags    []string  // tags (list or space-separated string) then taxonomies.tags; trimmed, empty and case-insensitive duplicates dropped, first spelling kept; at most MaxTags of at most MaxTagLen characters
 	Summary string    // summary, else description
 	Authors []string  // author then authors (each a string, a list, or a table with "name"); duplicates dropped
 	Lang    string    // a valid BCP 47 tag as written, or ""
@@ -26,130 +29,187 @@ type Meta struct {
 	ID      string   // an explicit stable id for feeds
 }
 
-// knownKey reports whether a lower-cased top-level key maps onto Meta. Keys
-// match case-insensitively, as in Hugo (publishDate, publishdate).
-func knownKey(k string) bool {
-	switch k {
-	case "title", "date", "publishdate", "lastmod", "updated", "draft", "published",
-		"tags", "taxonomies", "summary", "description", "author", "authors",
-		"lang", "slug", "aliases", "id":
-		return true
-	}
-	return false
-}
-
 // decoder maps entries onto a Meta, collecting every problem.
 type decoder struct {
-	file string
-	loc  *time.Location
-	errs []error
-	seen map[string]int // lower-cased key -> line of its first occurrence
+	file   string
+	loc    *time.Location
+	format Format
+	errs   []*Error
 }
 
-// decodeMeta maps top-level entries onto Meta. Every field that decodes is
-// kept; every one that does not is reported.
-func decodeMeta(file string, entries []entry, loc *time.Location) (Meta, []error) {
-	d := &decoder{file: file, loc: loc, seen: map[string]int{}}
-	var m Meta
-	var date, publish, lastmod, updated time.Time
-	var summary, description string
-	var draft, unpublished bool
-	var tags, taxTags, authors []string
+// example writes key and value in the block's syntax, for messages that
+// say what to write.
+func (d *decoder) example(key, val string) string {
+	if d.format == TOML {
+		return strings.ToLower(key) + " = " + val
+	}
+	return strings.ToLower(key) + ": " + val
+}
+
+// fail records an error with key at v's position: the field is lost.
+func (d *decoder) fail(code, key string, v value, msg string) {
+	d.errs = append(d.errs, &Error{File: d.file, Line: v.line, Col: v.col, Key: key, Code: code, Severity: diag.Error, Msg: msg})
+}
+
+// warn records a warning with key at v's position.
+func (d *decoder) warn(code, key string, v value, msg string) {
+	d.errs = append(d.errs, &Error{File: d.file, Line: v.line, Col: v.col, Key: key, Code: code, Severity: diag.Warning, Msg: msg})
+}
+
+// decodeMeta checks top-level entries against the schema and maps them
+// onto Meta. Every field that decodes is kept; every one that does not is
+// reported, and so is every key the schema does not know.
+func decodeMeta(file string, format Format, entries []entry, loc *time.Location) (Meta, []*Error) {
+	d := &decoder{file: file, loc: loc, format: format}
+	got := map[string]any{}  // lower-cased field name -> decoded value
+	seen := map[string]int{} // lower-cased key -> line of its first occurrence
+	var authors []string
 	for _, e := range entries {
-		k := strings.ToLower(e.key)
-		if l, dup := d.seen[k]; dup {
-			d.fail(e.key, e.val.line, fmt.Sprintf("repeats the key given on line %d", l))
+		f, known := lookup(e.key)
+		if !known {
+			msg := "unknown field; ignored"
+			if s := diag.Suggest(e.key, suggestions); s != "" {
+				msg = "unknown field, did you mean " + s + "?"
+			}
+			d.warn(CodeUnknownKey, e.key, e.val, msg)
 			continue
 		}
-		d.seen[k] = e.val.line
+		k := strings.ToLower(f.name)
+		if l, dup := seen[k]; dup {
+			d.fail(CodeDuplicateKey, e.key, e.val, fmt.Sprintf("repeats the key given on line %d; remove one", l))
+			continue
+		}
+		seen[k] = e.val.line
 		if e.val.kind == scalarKind && e.val.tag == nullTag {
 			continue // "title:" with nothing after it: absent
 		}
-		switch k {
-		case "title":
-			m.Title = d.str(e.key, e.val)
-		case "date":
-			date = d.date(e.key, e.val)
-		case "publishdate":
-			publish = d.date(e.key, e.val)
-		case "lastmod":
-			lastmod = d.date(e.key, e.val)
-		case "updated":
-			updated = d.date(e.key, e.val)
-		case "draft":
-			draft = d.bool(e.key, e.val, false)
-		case "published":
-			unpublished = !d.bool(e.key, e.val, true)
-		case "tags":
-			tags = d.list(e.key, e.val, true)
-		case "taxonomies":
-			taxTags = d.taxonomyTags(e.key, e.val)
-		case "summary":
-			summary = d.str(e.key, e.val)
-		case "description":
-			description = d.str(e.key, e.val)
-		case "author", "authors":
+		var v any
+		switch f.typ {
+		case stringField:
+			v = d.str(e.key, e.val)
+		case dateField:
+			v = d.date(e.key, e.val)
+		case boolField:
+			// An unreadable draft or published flag fails safe: better
+			// an article held back than one published before its time.
+			b, ok := d.bool(e.key, e.val, "; treated as a draft until fixed")
+			if !ok {
+				b = k == "draft"
+			}
+			v = b
+		case tagsField:
+			v = d.list(e.key, e.val, true)
+		case listField:
+			v = d.list(e.key, e.val, false)
+		case peopleField:
 			authors = append(authors, d.authors(e.key, e.val)...)
-		case "lang":
-			m.Lang = d.lang(e.key, e.val)
-		case "slug":
-			m.Slug = d.str(e.key, e.val)
-		case "aliases":
-			m.Aliases = dedupe(d.list(e.key, e.val, false), false)
-		case "id":
-			m.ID = d.str(e.key, e.val)
+		case langField:
+			v = d.lang(e.key, e.val)
+		case taxonomiesField:
+			v = d.taxonomyTags(e.key, e.val)
+		case ignoredField:
+		}
+		if v != nil {
+			got[k] = v
 		}
 	}
-	m.Date = firstTime(date, publish)
-	m.Updated = firstTime(lastmod, updated)
-	m.Draft = draft || unpublished
-	m.Tags = dedupe(append(tags, taxTags...), true)
-	m.Summary = summary
-	if m.Summary == "" {
-		m.Summary = description
+	str := func(k string) string { s, _ := got[k].(string); return s }
+	tm := func(k string) time.Time { t, _ := got[k].(time.Time); return t }
+	list := func(k string) []string { l, _ := got[k].([]string); return l }
+	flag := func(k string, def bool) bool {
+		if b, ok := got[k].(bool); ok {
+			return b
+		}
+		return def
 	}
-	m.Authors = dedupe(authors, false)
+	m := Meta{
+		Title:   str("title"),
+		Date:    firstTime(tm("date"), tm("publishdate")),
+		Updated: firstTime(tm("lastmod"), tm("updated")),
+		Draft:   flag("draft", false) || !flag("published", true),
+		Summary: firstString(str("summary"), str("description")),
+		Authors: dedupe(authors, false),
+		Lang:    str("lang"),
+		Slug:    str("slug"),
+		Aliases: dedupe(list("aliases"), false),
+		ID:      str("id"),
+	}
+	m.Tags = d.limitTags(entries, append(list("tags"), list("taxonomies")...))
 	return m, d.errs
 }
 
-// fail records a problem with key at line.
-func (d *decoder) fail(key string, line int, msg string) {
-	d.errs = append(d.errs, &Error{File: d.file, Line: line, Key: key, Msg: msg})
+// limitTags drops empty, repeated, overlong and excess tags, warning about
+// the last two at the line of the key that gave them.
+func (d *decoder) limitTags(entries []entry, tags []string) []string {
+	at := value{}
+	for _, e := range entries {
+		if k := strings.ToLower(e.key); k == "tags" || (k == "taxonomies" && at.line == 0) {
+			at = e.val
+		}
+	}
+	var kept []string
+	for _, t := range tags {
+		if n := utf8.RuneCountInString(strings.TrimSpace(t)); n > MaxTagLen {
+			d.warn(CodeTags, "tags", at, fmt.Sprintf("tag %s is %d characters long, over the limit of %d; dropped",
+				quoteShort(t), n, MaxTagLen))
+			continue
+		}
+		kept = append(kept, t)
+	}
+	kept = dedupe(kept, true)
+	if len(kept) > MaxTags {
+		d.warn(CodeTags, "tags", at, fmt.Sprintf("%d tags, over the limit of %d; the last %d (from %s) are dropped",
+			len(kept), MaxTags, len(kept)-MaxTags, quoteShort(kept[MaxTags])))
+		kept = kept[:MaxTags:MaxTags]
+	}
+	return kept
+}
+
+// quoteShort quotes s for a message, cut to a readable length.
+func quoteShort(s string) string {
+	const max = 40
+	if utf8.RuneCountInString(s) <= max {
+		return strconv.Quote(s)
+	}
+	r := []rune(s)
+	return strconv.Quote(string(r[:max]) + "…")
 }
 
 // str reads a scalar as trimmed text. Numbers and booleans are taken as
 // written (title: 1984).
 func (d *decoder) str(key string, v value) string {
 	if v.kind != scalarKind {
-		d.fail(key, v.line, "want a string, got "+v.describe())
+		d.fail(CodeType, key, v, fmt.Sprintf("want a string, got %s; write %s", v.describe(), d.example(key, `"text"`)))
 		return ""
 	}
 	return strings.TrimSpace(v.text)
 }
 
-// bool reads true or false; YAML 1.1 yes/no/on/off (Jekyll's YAML) too.
-func (d *decoder) bool(key string, v value, def bool) bool {
+// bool reads true or false; YAML 1.1 yes/no/on/off (Jekyll's YAML) too. It
+// reports false, false when the value is neither; then suffix ends the
+// message.
+func (d *decoder) bool(key string, v value, suffix string) (bool, bool) {
 	if v.kind == scalarKind {
 		switch strings.ToLower(strings.TrimSpace(v.text)) {
 		case "true", "yes", "on":
-			return true
+			return true, true
 		case "false", "no", "off":
-			return false
+			return false, true
 		}
 	}
 	if v.kind == scalarKind && v.tag == strTag {
-		d.fail(key, v.line, fmt.Sprintf("want true or false, got %q", v.text))
+		d.fail(CodeType, key, v, fmt.Sprintf("want true or false, got %q%s", v.text, suffix))
 	} else {
-		d.fail(key, v.line, "want true or false, got "+v.describe())
+		d.fail(CodeType, key, v, "want true or false, got "+v.describe()+suffix)
 	}
-	return def
+	return false, false
 }
 
 // date reads a native timestamp or a date string (see ParseDate). Dates
 // without a zone, including TOML local dates and datetimes, are in d.loc.
 func (d *decoder) date(key string, v value) time.Time {
 	if v.kind != scalarKind {
-		d.fail(key, v.line, "want a date, got "+v.describe())
+		d.fail(CodeType, key, v, "want a date, got "+v.describe()+"; write it as 2006-01-02 or 2006-01-02T15:04:05+01:00")
 		return time.Time{}
 	}
 	if v.hasTm {
@@ -160,7 +220,7 @@ func (d *decoder) date(key string, v value) time.Time {
 		t := v.tm
 		switch v.local {
 		case localTime:
-			d.fail(key, v.line, "want a date, got a time of day without a date")
+			d.fail(CodeDate, key, v, "want a date, got a time of day without a date")
 			return time.Time{}
 		case localDate, localDatetime:
 			return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
@@ -168,12 +228,12 @@ func (d *decoder) date(key string, v value) time.Time {
 		return t
 	}
 	if v.tag != strTag && v.tag != timeTag {
-		d.fail(key, v.line, "want a date, got "+v.describe())
+		d.fail(CodeType, key, v, "want a date, got "+v.describe()+"; write it as 2006-01-02 or 2006-01-02T15:04:05+01:00")
 		return time.Time{}
 	}
 	t, err := ParseDate(v.text, d.loc)
 	if err != nil {
-		d.errs = append(d.errs, &Error{File: d.file, Line: v.line, Key: key, Err: err})
+		d.errs = append(d.errs, &Error{File: d.file, Line: v.line, Col: v.col, Key: key, Code: CodeDate, Severity: diag.Error, Err: err})
 	}
 	return t
 }
@@ -183,7 +243,14 @@ func (d *decoder) date(key string, v value) time.Time {
 func (d *decoder) list(key string, v value, fields bool) []string {
 	switch v.kind {
 	case scalarKind:
-		if fields && v.tag == strTag {
+		if v.tag != strTag {
+			// "tags: 5" and "aliases: true" are slips, not a tag or a
+			// path; inside a list ("tags: [2022]") a number is a tag.
+			d.fail(CodeType, key, v, fmt.Sprintf("want a list or a string, got %s; write %s",
+				v.describe(), d.example(key, `["`+v.text+`"]`)))
+			return nil
+		}
+		if fields {
 			return strings.Fields(v.text)
 		}
 		return []string{strings.TrimSpace(v.text)}
@@ -191,7 +258,7 @@ func (d *decoder) list(key string, v value, fields bool) []string {
 		var out []string
 		for _, it := range v.items {
 			if it.kind != scalarKind {
-				d.fail(key, it.line, "each item must be a string, got "+it.describe())
+				d.fail(CodeType, key, it, "each item must be a string, got "+it.describe())
 				continue
 			}
 			if it.tag == nullTag {
@@ -201,7 +268,7 @@ func (d *decoder) list(key string, v value, fields bool) []string {
 		}
 		return out
 	}
-	d.fail(key, v.line, "want a list or a string, got "+v.describe())
+	d.fail(CodeType, key, v, fmt.Sprintf("want a list or a string, got %s; write %s", v.describe(), d.example(key, `["a", "b"]`)))
 	return nil
 }
 
@@ -209,7 +276,7 @@ func (d *decoder) list(key string, v value, fields bool) []string {
 // ignored.
 func (d *decoder) taxonomyTags(key string, v value) []string {
 	if v.kind != mapKind {
-		d.fail(key, v.line, "want a table, got "+v.describe())
+		d.fail(CodeType, key, v, "want a table, got "+v.describe())
 		return nil
 	}
 	for _, e := range v.keys {
@@ -237,7 +304,7 @@ func (d *decoder) authors(key string, v value) []string {
 		case it.kind == scalarKind && it.tag != nullTag:
 			out = append(out, strings.TrimSpace(it.text))
 		case it.kind != scalarKind:
-			d.fail(key, it.line, "each author must be a string, got "+it.describe())
+			d.fail(CodeType, key, it, "each author must be a string, got "+it.describe())
 		}
 	}
 	return out
@@ -250,7 +317,7 @@ func (d *decoder) authorName(key string, v value) []string {
 			return []string{strings.TrimSpace(e.val.text)}
 		}
 	}
-	d.fail(key, v.line, "an author table needs a name")
+	d.fail(CodeValue, key, v, "an author table needs a name: write name: \"…\" in it, or give the name alone")
 	return nil
 }
 
@@ -262,7 +329,7 @@ func (d *decoder) lang(key string, v value) string {
 		return ""
 	}
 	if _, err := language.Parse(s); err != nil || strings.ContainsAny(s, " \t;=\"") {
-		d.fail(key, v.line, "not a BCP 47 language tag: "+strconv.Quote(s))
+		d.fail(CodeValue, key, v, "not a BCP 47 language tag: "+strconv.Quote(s)+"; write e.g. en, fr or pt-BR")
 		return ""
 	}
 	return s
@@ -276,6 +343,16 @@ func firstTime(ts ...time.Time) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// firstString returns the first non-empty string.
+func firstString(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }
 
 // dedupe drops empty strings and duplicates (case-insensitive if fold),

@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"broadside/internal/diag"
 )
 
 // metaString renders Meta with times as RFC 3339 (offset included), so that
@@ -63,7 +66,8 @@ func TestParseFields(t *testing.T) {
 		{"tags space-separated string", "---\ntags: go  web\tgemini\n---\n", nil, Meta{Tags: []string{"go", "web", "gemini"}}},
 		{"tags list item with space kept whole", "---\ntags: [machine learning]\n---\n", nil, Meta{Tags: []string{"machine learning"}}},
 		{"tags duplicates case-insensitive, first spelling kept", "---\ntags: [Go, go, GO, Web]\n---\n", nil, Meta{Tags: []string{"Go", "Web"}}},
-		{"tags numbers as text", "---\ntags: [2022, go]\n---\n", nil, Meta{Tags: []string{"2022", "go"}}},
+		{"tags numbers in a list as text", "---\ntags: [2022, go]\n---\n", nil, Meta{Tags: []string{"2022", "go"}}},
+		{"tags with symbols", "---\ntags: [C#, C++, \"F#\"]\n---\n", nil, Meta{Tags: []string{"C#", "C++", "F#"}}},
 		{"taxonomies.tags", "---\ntaxonomies:\n  tags: [a, b]\n  categories: [c]\n---\n", nil, Meta{Tags: []string{"a", "b"}}},
 		{"tags and taxonomies merged", "---\ntags: [a]\ntaxonomies:\n  tags: [A, b]\n---\n", nil, Meta{Tags: []string{"a", "b"}}},
 		{"summary", "---\nsummary: S\n---\n", nil, Meta{Summary: "S"}},
@@ -80,8 +84,8 @@ func TestParseFields(t *testing.T) {
 		{"aliases string", "---\naliases: /old\n---\n", nil, Meta{Aliases: []string{"/old"}}},
 		{"id", "---\nid: urn:uuid:1234\n---\n", nil, Meta{ID: "urn:uuid:1234"}},
 		{"null values are absent", "---\ntitle:\ndate: ~\ntags:\n---\n", nil, Meta{}},
-		{"unknown keys ignored", "---\nlayout: post\nweight: 3\nparams: {x: [1, 2]}\ntitle: T\n---\n", nil, Meta{Title: "T"}},
-		{"yaml anchors and aliases", "---\nbase: &t [a, b]\ntags: *t\n---\n", nil, Meta{Tags: []string{"a", "b"}}},
+		{"other generators' keys accepted silently", "---\nlayout: post\nweight: 3\nparams: {x: [1, 2]}\ncategories: [a]\ntitle: T\n---\n", nil, Meta{Title: "T"}},
+		{"yaml anchors and aliases", "---\nparams: &t [a, b]\ntags: *t\n---\n", nil, Meta{Tags: []string{"a", "b"}}},
 		{"yaml empty block", "---\n---\n", nil, Meta{}},
 		{"yaml comments only", "---\n# nothing\n---\n", nil, Meta{}},
 
@@ -106,7 +110,7 @@ func TestParseFields(t *testing.T) {
 		{"toml description, authors, lang, slug, aliases, id",
 			"+++\ndescription = \"D\"\nauthors = [\"Ann\"]\nlang = \"de\"\nslug = \"s\"\naliases = [\"/x\"]\nid = \"i\"\n+++\n", nil,
 			Meta{Summary: "D", Authors: []string{"Ann"}, Lang: "de", Slug: "s", Aliases: []string{"/x"}, ID: "i"}},
-		{"toml unknown keys and tables ignored", "+++\nweight = 1\n[extra]\ntitle = \"not me\"\n[[menu]]\nname = \"m\"\n+++\n", nil, Meta{}},
+		{"toml other generators' keys and tables accepted silently", "+++\nweight = 1\n[extra]\ntitle = \"not me\"\n[[menu]]\nname = \"m\"\n+++\n", nil, Meta{}},
 		{"toml empty block", "+++\n+++\n", nil, Meta{}},
 
 		// Shape
@@ -123,8 +127,8 @@ func TestParseFields(t *testing.T) {
 			if got, want := metaString(doc.Meta), metaString(tt.want); got != want {
 				t.Errorf("meta\n got %s\nwant %s", got, want)
 			}
-			if len(doc.Warnings) != 0 {
-				t.Errorf("unexpected warnings %v", doc.Warnings)
+			if len(doc.Diagnostics) != 0 {
+				t.Errorf("unexpected diagnostics %v", doc.Diagnostics)
 			}
 		})
 	}
@@ -137,42 +141,38 @@ func TestParseShape(t *testing.T) {
 		format   Format
 		body     string
 		bodyLine int
-		warnLine int // 0: no warning
+		errLine  int // 0: no problem
 	}{
 		{"none", "hello\n", None, "hello\n", 1, 0},
 		{"yaml", "---\ntitle: a\n---\nhello\n", YAML, "hello\n", 4, 0},
 		{"toml", "+++\ntitle = 'a'\n+++\n\nhello\n", TOML, "\nhello\n", 4, 0},
 		{"bom stripped from body without front matter", "\ufeffhello", None, "hello", 1, 0},
-		{"bom and front matter", "\ufeff---\na: 1\n---\nx", YAML, "x", 4, 0},
-		{"crlf body kept as is", "---\r\na: 1\r\n---\r\nx\r\ny", YAML, "x\r\ny", 4, 0},
-		{"unclosed yaml is body plus warning", "---\ntitle: a\n\nhello\n", None, "---\ntitle: a\n\nhello\n", 1, 1},
-		{"unclosed toml is body plus warning", "+++\ntitle = 1\n", None, "+++\ntitle = 1\n", 1, 1},
+		{"bom and front matter", "\ufeff---\ntitle: 1\n---\nx", YAML, "x", 4, 0},
+		{"crlf body kept as is", "---\r\ntitle: 1\r\n---\r\nx\r\ny", YAML, "x\r\ny", 4, 0},
+		{"unclosed yaml is a warning, all body", "---\ntitle: a\n\nhello\n", None, "---\ntitle: a\n\nhello\n", 1, 1},
+		{"unclosed toml is a warning, all body", "+++\ntitle = 1\n", None, "+++\ntitle = 1\n", 1, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, err := Parse("a.md", []byte(tt.src), nil)
-			if err != nil {
-				t.Fatalf("Parse: %v", err)
-			}
 			if doc.Format != tt.format || string(doc.Body) != tt.body || doc.BodyLine != tt.bodyLine {
 				t.Errorf("got format %v body %q line %d; want %v %q %d",
 					doc.Format, doc.Body, doc.BodyLine, tt.format, tt.body, tt.bodyLine)
 			}
-			if tt.warnLine == 0 {
-				if len(doc.Warnings) != 0 {
-					t.Errorf("unexpected warnings %v", doc.Warnings)
+			if tt.errLine == 0 {
+				if err != nil || len(doc.Diagnostics) != 0 {
+					t.Errorf("unexpected problems %v %v", err, doc.Diagnostics)
 				}
 				return
 			}
-			if len(doc.Warnings) != 1 {
-				t.Fatalf("warnings = %v, want one", doc.Warnings)
+			// CONVERSION.md: an unclosed block is body text plus a
+			// warning, not an error: the file is still published.
+			if err != nil || doc.Broken() {
+				t.Errorf("unclosed block is an error: %v", err)
 			}
-			var fe *Error
-			if !errors.As(doc.Warnings[0], &fe) || fe.Line != tt.warnLine || fe.File != "a.md" {
-				t.Errorf("warning %#v, want *Error on a.md line %d", doc.Warnings[0], tt.warnLine)
-			}
-			if !strings.Contains(doc.Warnings[0].Error(), "never closed") {
-				t.Errorf("warning %q does not say the block is unclosed", doc.Warnings[0])
+			if len(doc.Diagnostics) != 1 || doc.Diagnostics[0].Line != tt.errLine || doc.Diagnostics[0].Code != CodeUnclosed ||
+				doc.Diagnostics[0].Severity != diag.Warning || !strings.Contains(doc.Diagnostics[0].Message, "never closed") {
+				t.Errorf("diagnostics %v do not warn that the block is unclosed", doc.Diagnostics)
 			}
 		})
 	}
@@ -195,34 +195,79 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"yaml unclosed bracket: line where it opens",
 			"---\ntitle: a\ntags: [a, b\ndate: 2022-01-07\n---\nbody\n",
-			[]problem{{3, "", "invalid YAML"}}, Meta{}, "body\n"},
+			[]problem{{3, "tags", "unclosed [ opened on line 3; end the list with ]"}}, Meta{}, "body\n"},
 		{"yaml bad indentation",
 			"---\ntitle: a\n  date: 2022\n---\nbody\n",
-			[]problem{{3, "", "invalid YAML"}}, Meta{}, "body\n"},
+			[]problem{{3, "date", "indented under title, which already has a value"}}, Meta{}, "body\n"},
 		{"yaml nested key badly indented",
 			"---\na: 1\nb:\n  c: 1\n d: 2\n---\nbody\n",
-			[]problem{{5, "", "did not find expected key"}}, Meta{}, "body\n"},
+			[]problem{{5, "d", "indentation does not match the keys above"}}, Meta{}, "body\n"},
 		{"yaml unterminated quote",
 			"---\na: 1\nb: 2\ntitle: \"unterminated\n---\nbody\n",
-			[]problem{{4, "", "unexpected end of stream"}}, Meta{}, "body\n"},
+			[]problem{{4, "title", `unclosed quote opened on line 4; end the value with "`}}, Meta{}, "body\n"},
+		{"yaml unterminated quote spanning lines: where it opens",
+			"---\ntitle: 'it''s\ndate: 2022-01-07\ntags: [a]\n---\nbody\n",
+			[]problem{{2, "title", `unclosed quote opened on line 2; end the value with '`}}, Meta{}, "body\n"},
+		{"yaml value with a colon",
+			"---\ntitle: War: a history\n---\nbody\n",
+			[]problem{{2, "title", `the value contains ": ": put the whole value in quotes`}}, Meta{}, "body\n"},
+		{"yaml key without colon",
+			"---\ntitle \"x\"\ndate: 2022-01-07\n---\nbody\n",
+			[]problem{{2, "", "is not a key: value line"}}, Meta{}, "body\n"},
+		{"yaml tab indentation",
+			"---\ntitle: x\n\tdate: y\n---\nbody\n",
+			[]problem{{3, "", "indented with a tab"}}, Meta{}, "body\n"},
+		{"yaml value starting with @",
+			"---\nauthor: @ann\n---\nbody\n",
+			[]problem{{2, "author", "cannot start with @"}}, Meta{}, "body\n"},
+		{"yaml unknown escape",
+			"---\ntitle: \"C:\\dir\"\n---\nbody\n",
+			[]problem{{2, "title", `unknown escape \d`}}, Meta{}, "body\n"},
+		{"yaml unknown alias",
+			"---\ntags: *x\n---\nbody\n",
+			[]problem{{2, "tags", "*x refers to no &x anchor"}}, Meta{}, "body\n"},
+		{"yaml text after a quoted value",
+			"---\ntitle: \"a\" b\n---\nbody\n",
+			[]problem{{2, "title", "text after the closing quote"}}, Meta{}, "body\n"},
+		{"invalid utf-8 in yaml is replaced, with a warning",
+			"---\ntitle: caf\xe9\n---\nbody\n",
+			nil, Meta{Title: "caf\ufffd"}, "body\n"},
 		{"yaml list item after mapping",
 			"---\na: 1\nb: 2\n- c\n---\nbody\n",
-			[]problem{{4, "", "invalid YAML: did not find expected key"}}, Meta{}, "body\n"},
+			[]problem{{4, "", "a list item among key: value lines"}}, Meta{}, "body\n"},
+		{"yaml extra closing bracket",
+			"---\nparams: {b: c}}\n---\nbody\n",
+			[]problem{{2, "params", "a } that closes nothing"}}, Meta{}, "body\n"},
 		{"yaml message has no relative line",
-			"---\ntitle: a\n  date: 2022\n---\nbody\n",
-			[]problem{{3, "", "invalid YAML: mapping values are not allowed"}}, Meta{}, "body\n"},
+			"---\ntitle: a\nlayout: !x!y z\n---\nbody\n",
+			[]problem{{3, "", "invalid YAML: found undefined tag handle"}}, Meta{}, "body\n"},
 		{"yaml not a mapping",
 			"---\n- a\n- b\n---\nbody\n",
 			[]problem{{2, "", "key: value"}}, Meta{}, "body\n"},
 		{"toml syntax error has absolute line",
 			"+++\ntitle = \"a\"\n\ndate = \n+++\nbody\n",
-			[]problem{{4, "date", "invalid TOML: expected value"}}, Meta{}, "body\n"},
+			[]problem{{4, "date", "the value is missing"}}, Meta{}, "body\n"},
+		{"toml text after a value",
+			"+++\ndate = 2022-01-07 x\n+++\nbody\n",
+			[]problem{{2, "date", "text after the value"}}, Meta{}, "body\n"},
+		{"toml other errors keep the library's words",
+			"+++\na = 1\n[b\nc = 3\n+++\nbody\n",
+			[]problem{{3, "", "invalid TOML: expected '.' or ']'"}}, Meta{}, "body\n"},
+		{"toml unquoted string",
+			"+++\ntitle = abc\n+++\nbody\n",
+			[]problem{{2, "title", `text must be in quotes: title = "…"`}}, Meta{}, "body\n"},
+		{"toml unclosed quote",
+			"+++\ntitle = \"abc\ndate = 2022-01-07\n+++\nbody\n",
+			[]problem{{2, "title", "unclosed quote opened on line 2"}}, Meta{}, "body\n"},
+		{"toml unclosed array: where it opens",
+			"+++\ntags = [\"a\",\n  \"b\"\ndate = 2022-01-07\n+++\nbody\n",
+			[]problem{{2, "tags", "unclosed [ opened on line 2"}}, Meta{}, "body\n"},
 		{"toml unclosed table header",
 			"+++\na = 1\n[b\nc = 3\n+++\nbody\n",
 			[]problem{{3, "", "invalid TOML: expected '.' or ']'"}}, Meta{}, "body\n"},
 		{"toml duplicate key",
 			"+++\ntitle = \"a\"\ntitle = \"b\"\n+++\nbody\n",
-			[]problem{{3, "title", "already been defined"}}, Meta{}, "body\n"},
+			[]problem{{3, "title", "repeats a key given above"}}, Meta{}, "body\n"},
 		{"title is a list",
 			"---\ndate: 2022-01-07\ntitle: [a, b]\n---\nbody\n",
 			[]problem{{3, "title", "want a string, got a list"}}, Meta{Date: date("2022-01-07T00:00:00Z")}, "body\n"},
@@ -234,10 +279,31 @@ func TestParseErrors(t *testing.T) {
 			[]problem{{3, "date", `"yesterday"`}}, Meta{Title: "T"}, "body\n"},
 		{"draft maybe",
 			"---\ndraft: maybe\ntitle: T\n---\nbody\n",
-			[]problem{{2, "draft", `want true or false, got "maybe"`}}, Meta{Title: "T"}, "body\n"},
+			[]problem{{2, "draft", `want true or false, got "maybe"; treated as a draft`}}, Meta{Title: "T", Draft: true}, "body\n"},
+		{"published maybe",
+			"---\npublished: maybe\n---\nbody\n",
+			[]problem{{2, "published", `treated as a draft`}}, Meta{Draft: true}, "body\n"},
 		{"draft is a list",
 			"---\ndraft: [true]\n---\nbody\n",
-			[]problem{{2, "draft", "got a list"}}, Meta{}, "body\n"},
+			[]problem{{2, "draft", "got a list"}}, Meta{Draft: true}, "body\n"},
+		{"tags is a number",
+			"---\ntags: 5\n---\nbody\n",
+			[]problem{{2, "tags", `want a list or a string, got a number; write tags: ["5"]`}}, Meta{}, "body\n"},
+		{"aliases is a boolean",
+			"---\naliases: true\n---\nbody\n",
+			[]problem{{2, "aliases", "want a list or a string, got a boolean"}}, Meta{}, "body\n"},
+		{"syntax error in a draft: still a draft",
+			"---\ntitle: \"unclosed\ndraft: true\n---\nbody\n",
+			[]problem{{2, "title", "unclosed quote"}}, Meta{Draft: true}, "body\n"},
+		{"syntax error with published false anywhere in the file",
+			"---\ntags: [a\n---\nbody\npublished: false\n",
+			[]problem{{2, "tags", "unclosed ["}}, Meta{Draft: true}, "body\npublished: false\n"},
+		{"unclosed block that says draft", // a warning, not an error, but still held back
+			"---\ntitle: x\ndraft: yes\nbody\n",
+			nil, Meta{Draft: true}, "---\ntitle: x\ndraft: yes\nbody\n"},
+		{"an error without a draft line is not a draft",
+			"---\ntitle: [x\n---\ndraft is a word here\n",
+			[]problem{{2, "title", "unclosed ["}}, Meta{}, "draft is a word here\n"},
 		{"tag item is a table",
 			"---\ntags:\n  - go\n  - {a: b}\n  - web\n---\nbody\n",
 			[]problem{{4, "tags", "each item must be a string"}}, Meta{Tags: []string{"go", "web"}}, "body\n"},
@@ -261,7 +327,7 @@ func TestParseErrors(t *testing.T) {
 			[]problem{{3, "title", "got a table"}}, Meta{Date: date("2022-01-07T00:00:00Z")}, "body\n"},
 		{"toml draft is a string",
 			"+++\ntitle = \"T\"\ndraft = \"maybe\"\n+++\nbody\n",
-			[]problem{{3, "draft", `"maybe"`}}, Meta{Title: "T"}, "body\n"},
+			[]problem{{3, "draft", `"maybe"`}}, Meta{Title: "T", Draft: true}, "body\n"},
 		{"toml date is a number",
 			"+++\ndate = 20220107\n+++\nbody\n",
 			[]problem{{2, "date", "got a number"}}, Meta{}, "body\n"},
@@ -270,7 +336,7 @@ func TestParseErrors(t *testing.T) {
 			[]problem{{2, "date", "without a date"}}, Meta{}, "body\n"},
 		{"toml zola tags wrong type",
 			"+++\n[taxonomies]\ntags = 3.5\n+++\nbody\n",
-			nil, Meta{Tags: []string{"3.5"}}, "body\n"},
+			[]problem{{3, "taxonomies.tags", `write taxonomies.tags = ["3.5"]`}}, Meta{}, "body\n"},
 		{"toml zola tag item a table",
 			"+++\n[taxonomies]\n\ntags = [\"a\", {x = 1}]\n+++\nbody\n",
 			[]problem{{4, "taxonomies.tags", "each item must be a string"}}, Meta{Tags: []string{"a"}}, "body\n"},
@@ -278,11 +344,11 @@ func TestParseErrors(t *testing.T) {
 			"---\ntitle: [a]\ndate: yesterday\ndraft: maybe\ntags: [go]\nlastmod: never\nsummary: fine\nlang: \"x y\"\n---\nbody\n",
 			[]problem{{2, "title", "want a string"}, {3, "date", "yesterday"}, {4, "draft", "maybe"},
 				{6, "lastmod", "never"}, {8, "lang", "BCP 47"}},
-			Meta{Tags: []string{"go"}, Summary: "fine"}, "body\n"},
+			Meta{Tags: []string{"go"}, Summary: "fine", Draft: true}, "body\n"},
 		{"all problems at once in toml",
 			"+++\ntitle = [1]\ndate = \"yesterday\"\ndraft = 3\nsummary = \"ok\"\n+++\nbody\n",
 			[]problem{{2, "title", "want a string"}, {3, "date", "yesterday"}, {4, "draft", "got a number"}},
-			Meta{Summary: "ok"}, "body\n"},
+			Meta{Summary: "ok", Draft: true}, "body\n"},
 		{"crlf and bom keep line numbers",
 			"\ufeff---\r\ntitle: T\r\ndate: nope\r\n---\r\nbody\r\n",
 			[]problem{{3, "date", "nope"}}, Meta{Title: "T"}, "body\r\n"},
@@ -364,5 +430,86 @@ func TestParseDoesNotAliasMetaAcrossCalls(t *testing.T) {
 	d1.Meta.Tags[0] = "changed"
 	if !reflect.DeepEqual(d2.Meta.Tags, []string{"a"}) {
 		t.Errorf("second parse sees %q", d2.Meta.Tags)
+	}
+}
+
+// TestParseHostile feeds blocks built to be expensive or noisy: the output
+// stays bounded and each parse ends (the deadline only catches a hang).
+func TestParseHostile(t *testing.T) {
+	tests := []struct {
+		name, src string
+		broken    bool
+	}{
+		{"20,000 misspelt keys", "---\n" + strings.Repeat("titel: x\n", 20000) + "---\n", false},
+		{"deep flow nesting", "---\ntags: " + strings.Repeat("[", 20000) + "\n---\n", true},
+		{"a quote never closed over many lines", "---\ntitle: \"" + strings.Repeat("a\n", 20000) + "---\n", true},
+		{"indented keys under a value", "---\ntitle: a\n" + strings.Repeat("  x: y\n", 20000) + "---\n", true},
+		{"toml array never closed", "+++\ntags = [" + strings.Repeat("\"a\",\n", 20000) + "+++\n", true},
+		{"20,000 tags", "---\ntags: [" + strings.Repeat("a,", 20000) + "]\n---\n", true},
+		{"alias bomb", "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+			"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\ntags: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n---\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			done := make(chan *Document, 1)
+			go func() { d, _ := Parse("a.md", []byte(tt.src), nil); done <- d }()
+			select {
+			case doc := <-done:
+				if len(doc.Diagnostics) > MaxDiagnostics || len(doc.Diagnostics) == 0 {
+					t.Errorf("%d diagnostics", len(doc.Diagnostics))
+				}
+				if doc.Broken() != tt.broken {
+					t.Errorf("Broken() = %v, want %v: %v", doc.Broken(), tt.broken, doc.Diagnostics[:min(3, len(doc.Diagnostics))])
+				}
+				if len(doc.Meta.Tags) > MaxTags {
+					t.Errorf("%d tags kept", len(doc.Meta.Tags))
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("Parse did not return within 20 s")
+			}
+		})
+	}
+}
+
+func TestTagLimits(t *testing.T) {
+	long := strings.Repeat("x", MaxTagLen+1)
+	var many []string
+	for i := range MaxTags + 6 {
+		many = append(many, fmt.Sprintf("t%d", i))
+	}
+	doc, err := Parse("a.md", []byte("---\ntitle: T\ntags: ["+strings.Join(many, ", ")+", "+long+"]\n---\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Meta.Tags) != MaxTags || doc.Meta.Tags[MaxTags-1] != fmt.Sprintf("t%d", MaxTags-1) {
+		t.Errorf("kept %d tags ending %q", len(doc.Meta.Tags), doc.Meta.Tags[len(doc.Meta.Tags)-1])
+	}
+	var msgs []string
+	for _, d := range doc.Diagnostics {
+		if d.Code != CodeTags || d.Line != 3 || d.Severity != diag.Warning {
+			t.Errorf("unexpected %v [%s]", d, d.Code)
+		}
+		msgs = append(msgs, d.Message)
+	}
+	slices.Sort(msgs)
+	if len(msgs) != 2 || !strings.Contains(msgs[1], "101 characters long") || !strings.Contains(msgs[0], `the last 6 (from "t64") are dropped`) {
+		t.Errorf("tag warnings: %q", msgs)
+	}
+}
+
+func TestUnknownKeys(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"---\ntitel: x\n---\n", "a.md:2:1: warning: titel: unknown field, did you mean title?"},
+		{"---\ntitle: x\n  # c\nTag: [a]\n---\n", "a.md:4:1: warning: Tag: unknown field, did you mean tags?"},
+		{"---\nfoo: x\n---\n", "a.md:2:1: warning: foo: unknown field; ignored"},
+		{"+++\nsumary = \"x\"\n+++\n", "a.md:2:1: warning: sumary: unknown field, did you mean summary?"},
+		{"+++\n[extr]\nx = 1\n+++\n", "a.md:2:1: warning: extr: unknown field; ignored"},
+		{"---\n  autor: x\n---\n", "a.md:2:3: warning: autor: unknown field, did you mean author?"},
+	}
+	for _, tt := range tests {
+		doc, _ := Parse("a.md", []byte(tt.src), nil)
+		if len(doc.Diagnostics) != 1 || doc.Diagnostics[0].String() != tt.want || doc.Diagnostics[0].Code != CodeUnknownKey {
+			t.Errorf("%q: %v, want %s", tt.src, doc.Diagnostics, tt.want)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package frontmatter
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -11,31 +10,24 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"broadside/internal/diag"
 )
 
 // tomlEntries parses a TOML block and returns its top-level table. base is
-// the file line of the block's first line. Errors are *Error.
-func tomlEntries(file string, data []byte, base, lastLine int) ([]entry, []error) {
+// the file line of the block's first line.
+func tomlEntries(file string, data []byte, base, lastLine int) ([]entry, []*Error) {
 	var top map[string]toml.Primitive
 	md, err := toml.Decode(string(data), &top)
 	if err != nil {
-		e := &Error{File: file, Line: base - 1, Msg: "invalid TOML", Err: err}
+		e := &Error{File: file, Line: base - 1, Code: CodeSyntax, Severity: diag.Error, Msg: "invalid TOML", Err: err}
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			if pe.Position.Line > 0 {
-				e.Line = clampLine(pe.Position.Line+base-1, base, lastLine)
-			}
-			// The library counts the line after a newline it stopped at
-			// ("[b" then LF is reported on the next line); the byte offset
-			// is exact.
-			if s := pe.Position.Start; s > 0 && s <= len(data) {
-				e.Line = clampLine(bytes.Count(data[:s], []byte("\n"))+base, base, lastLine)
-			}
-			e.Key = pe.LastKey
-			// The library's own text carries a line relative to the block.
-			e.Err = &syntaxError{msg: pe.Message, err: err}
+			p, code := explainTOML(data, pe)
+			e.Line, e.Col, e.Key, e.Code = clampLine(p.line+base, base, lastLine), p.col, p.key, code
+			e.Msg, e.Err = "", &syntaxError{msg: p.at(base), err: err}
 		}
-		return nil, []error{e}
+		return nil, []*Error{e}
 	}
 	// Map iteration order is random; report in document order.
 	// Keys() lists "taxonomies.tags = [...]" only as the full dotted key,
@@ -49,12 +41,37 @@ func tomlEntries(file string, data []byte, base, lastLine int) ([]entry, []error
 		}
 		seen[name] = true
 		p, ok := top[name]
-		if !ok || !knownKey(strings.ToLower(name)) {
+		if !ok {
+			continue
+		}
+		if _, known := lookup(name); !known {
+			line, col, _ := tomlPos(&md, p, base)
+			out = append(out, entry{key: name, val: value{line: line, col: col}}) // position only
 			continue
 		}
 		out = append(out, entry{key: name, val: fromTOML(&md, p, base)})
 	}
+	sortEntries(out)
+	keyColumns(out, data, base)
 	return out, nil
+}
+
+// keyColumns points each entry at its key rather than its value: the
+// library reports only the value's position.
+func keyColumns(es []entry, data []byte, base int) {
+	lines := strings.Split(string(data), "\n")
+	for i := range es {
+		l := es[i].val.line - base
+		if l < 0 || l >= len(lines) {
+			continue
+		}
+		line := lines[l]
+		if j := strings.Index(line, es[i].key); j >= 0 && strings.TrimSpace(line[:j]) == "" {
+			es[i].val.col = j + 1
+		} else if j := strings.Index(line, "["+es[i].key); j >= 0 {
+			es[i].val.col = j + 1 // a [table] header
+		}
+	}
 }
 
 // errProbe is returned by probe so that the library reports the position of
@@ -71,17 +88,22 @@ func (p *probe) UnmarshalTOML(v any) error {
 	return errProbe
 }
 
-// fromTOML converts a primitive, with the line of its key.
-func fromTOML(md *toml.MetaData, p toml.Primitive, base int) value {
-	var pr probe
-	line := base - 1
+// tomlPos returns the position of a primitive's key and its raw value.
+func tomlPos(md *toml.MetaData, p toml.Primitive, base int) (line, col int, pr probe) {
+	line = base - 1
 	var pe toml.ParseError
 	if err := md.PrimitiveDecode(p, &pr); errors.As(err, &pe) && pe.Position.Line > 0 {
-		line = pe.Position.Line + base - 1
+		line, col = pe.Position.Line+base-1, pe.Position.Col
 	}
+	return line, col, pr
+}
+
+// fromTOML converts a primitive, with the line of its key.
+func fromTOML(md *toml.MetaData, p toml.Primitive, base int) value {
+	line, col, pr := tomlPos(md, p, base)
 	if _, isTable := pr.v.(map[string]any); isTable {
 		var sub map[string]toml.Primitive
-		v := value{line: line, kind: mapKind}
+		v := value{line: line, col: col, kind: mapKind}
 		if err := md.PrimitiveDecode(p, &sub); err == nil {
 			for k, sp := range sub {
 				v.keys = append(v.keys, entry{key: k, val: fromTOML(md, sp, base)})
@@ -90,7 +112,9 @@ func fromTOML(md *toml.MetaData, p toml.Primitive, base int) value {
 		sortEntries(v.keys)
 		return v
 	}
-	return fromTOMLRaw(pr.v, line)
+	v := fromTOMLRaw(pr.v, line)
+	v.col = col
+	return v
 }
 
 // fromTOMLRaw converts a decoded TOML value; nested values share line.

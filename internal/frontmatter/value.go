@@ -37,6 +37,7 @@ const (
 // map onto Meta through the same code. Line is the absolute file line.
 type value struct {
 	line int
+	col  int // 1-based byte column, 0 if unknown
 	kind kind
 
 	// scalarKind

@@ -1,24 +1,33 @@
 package frontmatter
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"broadside/internal/diag"
 )
 
 // maxNodes bounds how many YAML nodes one known key may expand to, so that
 // aliases cannot blow a small file up into a huge value ("billion laughs").
 const maxNodes = 10000
 
+// errTooLarge stops a value that expands past maxNodes.
+var errTooLarge = fmt.Errorf("value too large (over %d items, or nested too deeply)", maxNodes)
+
 // yamlEntries parses a YAML block and returns its top-level mapping. base is
-// the file line of the block's first line. Errors are *Error.
-func yamlEntries(file string, data []byte, base, lastLine int) ([]entry, []error) {
+// the file line of the block's first line. Values of keys the schema does
+// not know are never expanded: their entries carry only their position.
+func yamlEntries(file string, data []byte, base, lastLine int) ([]entry, []*Error) {
 	var doc yaml.Node
 	if err := yamlUnmarshal(data, &doc); err != nil {
-		return nil, []error{&Error{File: file, Line: clampLine(yamlErrLine(err.Error(), base), base, lastLine),
-			Msg: "invalid YAML", Err: &syntaxError{msg: yamlErrText(err.Error()), err: err}}}
+		rel := yamlErrLine(err.Error(), base) - base
+		p := explainYAML(data, err.Error(), rel)
+		return nil, []*Error{{File: file, Line: clampLine(p.line+base, base, lastLine), Col: p.col, Key: p.key,
+			Code: CodeSyntax, Severity: diag.Error, Err: &syntaxError{msg: p.at(base), err: err}}}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil // empty or comments only
@@ -28,26 +37,35 @@ func yamlEntries(file string, data []byte, base, lastLine int) ([]entry, []error
 		return nil, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, []error{&Error{File: file, Line: root.Line + base - 1,
-			Msg: "front matter must be a set of key: value lines"}}
+		return nil, []*Error{{File: file, Line: root.Line + base - 1, Col: root.Column, Code: CodeNotMapping, Severity: diag.Error,
+			Msg: "front matter must be key: value lines, such as title: \"My article\""}}
 	}
 	var out []entry
-	var errs []error
+	var errs []*Error
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			continue // complex keys are never ours
+			errs = append(errs, &Error{File: file, Line: k.Line + base - 1, Col: k.Column, Code: CodeUnknownKey,
+				Severity: diag.Warning, Msg: "a key that is not a name; ignored"})
+			continue
 		}
-		if !knownKey(strings.ToLower(k.Value)) {
-			continue // unknown keys are ignored, and never expanded
+		at := value{line: k.Line + base - 1, col: k.Column}
+		if _, ok := lookup(k.Value); !ok {
+			out = append(out, entry{key: k.Value, val: at})
+			continue
 		}
 		budget := maxNodes
 		val, err := fromYAML(v, base, &budget)
 		if err != nil {
-			errs = append(errs, &Error{File: file, Line: k.Line + base - 1, Key: k.Value, Msg: err.Error()})
+			code := CodeValue
+			if errors.Is(err, errTooLarge) {
+				code = CodeTooLarge
+			}
+			errs = append(errs, &Error{File: file, Line: at.line, Col: at.col, Key: k.Value, Code: code,
+				Severity: diag.Error, Msg: err.Error()})
 			continue
 		}
-		val.line = k.Line + base - 1 // point at the key, even when the value starts below it
+		val.line, val.col = at.line, at.col // point at the key, even when the value starts below it
 		out = append(out, entry{key: k.Value, val: val})
 	}
 	return out, errs
@@ -68,9 +86,9 @@ func yamlUnmarshal(data []byte, n *yaml.Node) (err error) {
 func fromYAML(n *yaml.Node, base int, budget *int) (value, error) {
 	*budget--
 	if *budget < 0 {
-		return value{}, fmt.Errorf("value too large or too deeply nested")
+		return value{}, errTooLarge
 	}
-	v := value{line: n.Line + base - 1}
+	v := value{line: n.Line + base - 1, col: n.Column}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {

@@ -34,6 +34,9 @@ type RenderOptions struct {
 	// used), a zero Type means TypeText, and an empty Host or zero Port
 	// mean Host and Port below. nil means DefaultItem.
 	Item func(url string) Item
+	// References is the heading of the text view's list of links, in the
+	// page's language; "" means "References".
+	References string
 	// Host and Port are the server's public host and port, for 'h' items
 	// and relative links; "" means "localhost", 0 means DefaultPort.
 	Host string
@@ -76,9 +79,13 @@ func TextView(w io.Writer, src []byte, opt RenderOptions) error {
 	t := &textSink{bw: bw, opt: opt, width: opt.width(), seen: map[string]int{}, first: bracketedMax(src) + 1}
 	walk(src, t.width, t)
 	if len(t.refs) > 0 {
+		heading := opt.References
+		if heading == "" {
+			heading = "References"
+		}
 		t.line("")
-		t.line("References")
-		t.line("----------")
+		t.line(heading)
+		t.line(strings.Repeat("-", max(1, termwidth.String(heading))))
 		for i, u := range t.refs {
 			t.line("[" + strconv.Itoa(t.first+i) + "] " + u)
 		}

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
 	"broadside/internal/capsule"
+	"broadside/internal/diag"
 	"broadside/internal/site"
 )
 
@@ -36,6 +38,7 @@ type Publisher struct {
 	mu       sync.Mutex
 	root     *os.Root
 	snap     *capsule.Snapshot
+	cache    *site.Cache // handed from each site to the next
 	reported map[string]bool
 	due      chan struct{}
 }
@@ -88,6 +91,12 @@ func (p *Publisher) reload(force bool) error {
 	p.report(snap)
 	opts := p.Site
 	opts.Static = fsys
+	if opts.Cache == nil {
+		if p.cache == nil {
+			p.cache = site.NewCache(site.DefaultCacheSize)
+		}
+		opts.Cache = p.cache
+	}
 	s := site.Build(snap, opts, p.now())
 	p.Live.Store(s)
 	p.logger().Info("capsule loaded", "dir", p.Dir, "documents", len(snap.Docs), "articles", len(s.Articles),
@@ -101,10 +110,14 @@ func (p *Publisher) reload(force bool) error {
 }
 
 // SetOptions replaces the loading and site options (after a configuration
-// reload) and reloads everything from scratch.
+// reload) and reloads everything: every file is parsed again, and the last
+// good versions of broken files are kept.
 func (p *Publisher) SetOptions(c capsule.Options, s site.Options) error {
 	p.mu.Lock()
-	p.Capsule, p.Site, p.snap = c, s, nil
+	// Pages built under the old options must not be served again; the
+	// snapshot stays for its last good versions (Load parses every file
+	// again, the options having changed).
+	p.Capsule, p.Site, p.cache = c, s, nil
 	p.mu.Unlock()
 	return p.Reload()
 }
@@ -116,21 +129,27 @@ func (p *Publisher) Snapshot() *capsule.Snapshot {
 	return p.snap
 }
 
-// report logs problems not logged before, so a reload after one edit does
-// not repeat every old warning.
+// report logs each problem once per version of its file: a reload after
+// one edit logs that file's problems again (it changed, and they still
+// stand) and nothing else; problems that concern no one file (tag
+// spellings, path clashes) are logged when they first appear.
 func (p *Publisher) report(snap *capsule.Snapshot) {
 	seen := map[string]bool{}
 	for _, pr := range snap.Problems {
-		key := pr.String()
+		key := pr.String() + "\x00" + pr.Code
+		if d := snap.Current(pr.File); d != nil {
+			key += "\x00" + strconv.FormatInt(d.Size, 10) + "\x00" + d.ModTime.String()
+		}
 		seen[key] = true
 		if p.reported[key] {
 			continue
 		}
 		level := slog.LevelWarn
-		if pr.Severity == capsule.Error {
+		if pr.Severity == diag.Error {
 			level = slog.LevelError
 		}
-		p.logger().Log(context.Background(), level, "capsule problem", "file", pr.File, "line", pr.Line, "msg", pr.Msg)
+		p.logger().Log(context.Background(), level, "capsule problem", "file", pr.File, "line", pr.Line,
+			"column", pr.Col, "code", pr.Code, "problem", pr.Message)
 	}
 	p.reported = seen
 }

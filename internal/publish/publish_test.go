@@ -161,12 +161,25 @@ func testLiveReload(t *testing.T, poll bool) {
 		t.Errorf("temporary file on the index:\n%s", body)
 	}
 
-	// A broken file keeps the rest serving.
+	// A broken new file is published nowhere and keeps the rest serving;
+	// a broken edit keeps the last good version; the fix is published.
 	write(t, dir, "posts/2024-05-01-broken.md", "---\ntitle: [oops\n---\n\nBroken front matter.\n")
-	eventually(t, "broken article served", has("/posts/2024-05-01-broken.gmi", "Broken front matter."))
+	write(t, dir, "posts/2024-05-02-marker.md", "---\ntitle: Marker 2\n---\n\nAfter the broken file.\n")
+	eventually(t, "marker after the broken file", has("/posts/2024-05-02-marker.gmi", "After the broken file."))
+	if h, _ := get(t, live, "/posts/2024-05-01-broken.gmi"); !strings.HasPrefix(h, "51") {
+		t.Errorf("broken new article: %s, want 51", h)
+	}
 	if h, _ := get(t, live, "/posts/2024-01-01-old.gmi"); !strings.HasPrefix(h, "20") {
 		t.Errorf("old article after a broken one: %s", h)
 	}
+	write(t, dir, "posts/2024-01-01-old.md", "---\ntitle: \"Old one\n---\n\nDamaged.\n")
+	write(t, dir, "posts/2024-05-03-marker.md", "---\ntitle: Marker 3\n---\n\nAfter the broken edit.\n")
+	eventually(t, "marker after the broken edit", has("/posts/2024-05-03-marker.gmi", "After the broken edit."))
+	if _, body := get(t, live, "/posts/2024-01-01-old.gmi"); !strings.Contains(body, "Old.") || strings.Contains(body, "Damaged") {
+		t.Errorf("a broken edit replaced the live version:\n%s", body)
+	}
+	write(t, dir, "posts/2024-01-01-old.md", "---\ntitle: Old one\n---\n\nRepaired.\n")
+	eventually(t, "fixed article", has("/posts/2024-01-01-old.gmi", "Repaired."))
 
 	if err := os.Remove(filepath.Join(dir, "posts/2024-02-01-renamed.md")); err != nil {
 		t.Fatal(err)
@@ -225,5 +238,62 @@ func TestUnchangedReloadKeepsSite(t *testing.T) {
 	}
 	if err := p.Reload(); err != nil || loaded != 3 {
 		t.Errorf("a forced reload did not build: %v, loaded %d", err, loaded)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestProblemsLoggedOncePerChange: a problem is logged when it appears and
+// again when its file changes, never on reloads that leave the file alone.
+func TestProblemsLoggedOncePerChange(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "posts/2024-01-01-a.md", "---\ntitle: A\n---\nA.\n")
+	write(t, dir, "posts/b.md", "---\ntitle: \"B\ndate: 2024-01-02\n---\nB.\n")
+	var log syncBuffer
+	p := &Publisher{Dir: dir, Live: &site.Live{}, Logger: slog.New(slog.NewTextHandler(&log, nil))}
+	defer p.Close()
+	count := func() int { return strings.Count(log.String(), `msg="capsule problem"`) }
+	if err := p.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	// The syntax error and the note that the file is not published.
+	want := `level=ERROR msg="capsule problem" file=posts/b.md line=2 column=8 code=frontmatter/syntax problem="title: unclosed quote opened on line 2; end the value with \""`
+	if !strings.Contains(log.String(), want) || count() != 2 {
+		t.Fatalf("log after the first load:\n%s\nwant 2 problems, with\n%s", log.String(), want)
+	}
+	for range 3 {
+		if err := p.Reload(); err != nil {
+			t.Fatal(err)
+		}
+		write(t, dir, "posts/2024-01-01-a.md", "---\ntitle: A\n---\nA, edited.\n")
+	}
+	if count() != 2 {
+		t.Errorf("reloads that left the broken file alone logged again:\n%s", log.String())
+	}
+	// Still broken, but changed: the author hears about it again.
+	write(t, dir, "posts/b.md", "---\ntitle: \"B\ndate: 2024-01-02\n---\nB, edited.\n")
+	future := time.Now().Add(time.Hour)
+	os.Chtimes(filepath.Join(dir, "posts/b.md"), future, future)
+	if err := p.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if count() != 4 {
+		t.Errorf("a changed broken file was not logged again:\n%s", log.String())
 	}
 }

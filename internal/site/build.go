@@ -12,66 +12,78 @@ import (
 )
 
 // Build makes the site of snap as it stands at time now: drafts and
-// articles dated after now are left out, and NextChange says when the
-// first of those falls due.
+// articles dated after now are left out (shown and marked with
+// Options.Preview), and NextChange says when the first of those falls due.
+//
+// Build only indexes: it sorts the articles and groups them by tag and
+// year, at a cost that grows with the number of documents but not with
+// their size. Pages are built on their first request and kept in
+// Options.Cache, where the next site finds them again if nothing they show
+// has changed.
 func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 	opts.defaults()
 	s := &Site{
 		opts:      opts,
 		snap:      snap,
-		pages:     map[string]*Page{},
+		docs:      map[string]*capsule.Doc{},
+		folders:   map[string]*capsule.Doc{},
+		position:  map[*capsule.Doc]int{},
 		redirects: map[string]string{},
 		gone:      map[string]bool{},
+		fixed:     map[string]*Page{},
 		Built:     now,
-		views:     NewCache(opts.ViewCache),
+		rules:     newRules(opts.Redirects),
+		cache:     opts.Cache,
+		loc:       opts.Catalog.For(opts.Lang),
 	}
 	var visible []*capsule.Doc
 	for _, d := range snap.Docs {
-		if d.Visible(now) {
+		if d.Visible(now) || opts.Preview {
 			visible = append(visible, d)
-			if d.Listed(now) {
+			if d.Listed(now) || (opts.Preview && d.Dated) {
 				s.Articles = append(s.Articles, d)
 			}
-		} else if !d.Draft && d.Dated && (s.NextChange.IsZero() || d.Date.Before(s.NextChange)) {
+		}
+		if !d.Draft && d.Dated && d.Date.After(now) && (s.NextChange.IsZero() || d.Date.Before(s.NextChange)) {
 			s.NextChange = d.Date
 		}
 	}
 	slices.SortFunc(s.Articles, newestFirst)
+	for i, d := range s.Articles {
+		s.position[d] = i
+	}
 	s.Tags = collectTags(s.Articles)
 	s.tagIndex = make(map[string]*TagInfo, len(s.Tags))
 	for _, t := range s.Tags {
 		s.tagIndex[t.Slug] = t
 	}
+	s.legacyTags = legacyTagSlugs(s.Tags)
+	s.years = collectYears(s.Articles, opts.Location)
+	s.yearIndex = make(map[int]*YearInfo, len(s.years))
+	for _, y := range s.years {
+		s.yearIndex[y.Year] = y
+	}
 
-	for i, d := range s.Articles {
-		var newer, older *capsule.Doc
-		if i > 0 {
-			newer = s.Articles[i-1]
-		}
-		if i+1 < len(s.Articles) {
-			older = s.Articles[i+1]
-		}
-		s.pages[d.Path] = s.articlePage(d, newer, older)
-	}
 	for _, d := range visible {
-		if _, ok := s.pages[d.Path]; !ok {
-			s.pages[d.Path] = s.docPage(d)
-		}
+		s.docs[d.Path] = d
 	}
+	// The home page is "/": its index.md (the intro) or index.gmi (the
+	// whole page) is never served under another name.
+	s.redirects["/index.gmi"] = "/"
+	s.redirects["/index.md"] = "/"
+	delete(s.docs, "/index.gmi")
 	// Redirects are added after every page so that no alias shadows one.
 	for _, d := range visible {
 		target := escapePath(d.Path)
 		if path.Base(d.Path) == "index.gmi" {
 			dir := path.Dir(d.Path)
 			if dir == "/" {
-				s.redirects["/index.gmi"] = "/"
-				delete(s.pages, "/index.gmi")
 				continue
 			}
-			s.pages[dir+"/"] = s.pages[d.Path]
+			s.folders[dir+"/"] = d
 		}
 		for _, a := range d.Aliases {
-			if _, taken := s.pages[a]; !taken {
+			if _, taken := s.docs[a]; !taken {
 				s.redirects[a] = target
 			}
 		}
@@ -79,23 +91,13 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 			s.redirects[src] = target
 		}
 	}
-
-	s.pages["/"] = s.indexPage()
-	s.pages["/archive/"] = s.archivePage()
-	s.pages["/tags/"] = s.tagsPage()
-	s.pages["/atom.xml"] = s.feedPage("/atom.xml", "/", s.opts.Title, s.Articles)
-	for _, t := range s.Tags {
-		dir := "/tags/" + t.Slug + "/"
-		s.pages[dir] = s.tagPage(t)
-		s.pages[dir+"atom.xml"] = s.feedPage(dir+"atom.xml", dir, s.opts.Title+": "+t.Name, t.Articles)
-	}
 	s.redirects["/archive"] = "/archive/"
 	s.redirects["/tags"] = "/tags/"
 	if !s.staticExists("robots.txt") {
-		s.pages["/robots.txt"] = textPage(s.robots())
+		s.fixed["/robots.txt"] = textPage(s.robots())
 	}
 	if !s.staticExists("favicon.txt") {
-		s.pages["/favicon.txt"] = textPage(s.opts.Favicon + "\n")
+		s.fixed["/favicon.txt"] = textPage(s.opts.Favicon + "\n")
 	}
 	for _, p := range s.opts.Removed {
 		s.gone[p] = true
@@ -147,4 +149,25 @@ func collectTags(articles []*capsule.Doc) []*TagInfo {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Slug, b.Slug))
 	})
 	return tags
+}
+
+// YearInfo is one year of the archive with its articles, newest first.
+type YearInfo struct {
+	Year     int
+	Articles []*capsule.Doc
+}
+
+// collectYears groups articles (newest first) by year in loc, newest
+// year first.
+func collectYears(articles []*capsule.Doc, loc *time.Location) []*YearInfo {
+	var years []*YearInfo
+	for _, d := range articles {
+		y := d.Date.In(loc).Year()
+		if len(years) == 0 || years[len(years)-1].Year != y {
+			years = append(years, &YearInfo{Year: y})
+		}
+		last := years[len(years)-1]
+		last.Articles = append(last.Articles, d)
+	}
+	return years
 }

@@ -5,19 +5,22 @@ import (
 	"sync"
 )
 
-// DefaultViewCache is the default budget for cached views.
-const DefaultViewCache = 32 << 20
+// DefaultCacheSize is the default budget of the page cache, in bytes.
+const DefaultCacheSize = 64 << 20
 
-// Cache keeps derived views of pages (a front-end's rendering of a page
-// into its own format, such as Gopher's text and menu views) within a
-// byte budget, dropping the least recently used first. Rendering a view
-// costs far more than serving it, so popular pages are rendered once; the
-// budget keeps a crawler that reads every page from doubling the server's
-// memory. Each Site has its own Cache, so a view never outlives the
-// snapshot it was rendered from.
+// Cache keeps built pages and front-end views (Gopher's renderings of a
+// page) within a byte budget, dropping the least recently used first.
 //
-// It is safe for concurrent use; two requests for the same uncached key
-// may both render it, which is harmless.
+// It outlives sites: the publisher hands one Cache from each site to the
+// next, and every entry remembers what it was built from (its deps: the
+// documents on the page, counts, names). A lookup that finds an entry
+// built from equal deps reuses it; otherwise the entry is built again. So
+// an edit rebuilds, on their next request, exactly the pages the edited
+// document appears on, and the budget keeps a crawl of a large archive
+// from growing memory.
+//
+// It is safe for concurrent use; two requests for the same missing key may
+// both build it, which is harmless.
 type Cache struct {
 	mu     sync.Mutex
 	budget int
@@ -28,54 +31,81 @@ type Cache struct {
 
 type cacheEntry struct {
 	key  string
-	view []byte
+	deps []any
+	val  any
+	size int
 }
 
-func (e *cacheEntry) size() int { return len(e.view) + len(e.key) }
-
-// NewCache returns a cache that holds at most budget bytes of views.
+// NewCache returns a cache that holds at most budget bytes.
 func NewCache(budget int) *Cache {
 	return &Cache{budget: budget, order: list.New(), byKey: map[string]*list.Element{}}
 }
 
-// Get returns the view cached under key, rendering it with render when it
-// is not cached. A view larger than the whole budget is returned but not
-// kept.
-func (c *Cache) Get(key string, render func() []byte) []byte {
+// sameDeps compares deps element by element. Deps hold only comparable
+// values: pointers, strings and numbers.
+func sameDeps(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// get returns the value under key if it was built from deps equal to these,
+// else builds it with build, which returns the value and its size in
+// bytes. A value larger than the whole budget is returned but not kept.
+func (c *Cache) get(key string, deps []any, build func() (any, int)) any {
 	c.mu.Lock()
 	if el, ok := c.byKey[key]; ok {
-		c.order.MoveToFront(el)
-		v := el.Value.(*cacheEntry).view
-		c.mu.Unlock()
-		return v
+		e := el.Value.(*cacheEntry)
+		if sameDeps(e.deps, deps) {
+			c.order.MoveToFront(el)
+			c.mu.Unlock()
+			return e.val
+		}
 	}
 	c.mu.Unlock()
 
-	v := render()
-	e := &cacheEntry{key: key, view: v}
-	if e.size() > c.budget {
+	v, size := build()
+	e := &cacheEntry{key: key, deps: deps, val: v, size: size + len(key) + 16*len(deps) + 64}
+	if e.size > c.budget {
 		return v
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.byKey[key]; ok { // rendered meanwhile by another request
-		c.order.MoveToFront(el)
-		return v
+	if el, ok := c.byKey[key]; ok {
+		old := el.Value.(*cacheEntry)
+		c.used -= old.size
+		c.order.Remove(el)
 	}
 	c.byKey[key] = c.order.PushFront(e)
-	c.used += e.size()
+	c.used += e.size
 	for c.used > c.budget {
 		last := c.order.Back()
 		old := last.Value.(*cacheEntry)
 		c.order.Remove(last)
 		delete(c.byKey, old.key)
-		c.used -= old.size()
+		c.used -= old.size
 	}
 	return v
 }
 
-// Len reports the number of cached views and their bytes.
-func (c *Cache) Len() (views, bytes int) {
+// View returns the view cached under key for page pg, rendering it with
+// render when it is missing or was rendered from another page. Front-ends
+// use it for their renderings of pages.
+func (c *Cache) View(key string, pg *Page, render func() []byte) []byte {
+	return c.get(key, []any{pg}, func() (any, int) {
+		b := render()
+		return b, len(b)
+	}).([]byte)
+}
+
+// Len reports the number of cached entries and their bytes.
+func (c *Cache) Len() (entries, bytes int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.order.Len(), c.used

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"broadside/internal/i18n"
 	"bytes"
 	"strings"
 	"time"
@@ -10,9 +11,30 @@ import (
 	"broadside/internal/gemtext"
 )
 
+// siteFeed is the feed of the whole site.
+func (s *Site) siteFeed() *Page {
+	return s.feedPage("/atom.xml", "/", s.opts.Title, s.Articles)
+}
+
+// tagFeed is the feed of one tag.
+func (s *Site) tagFeed(t *TagInfo) *Page {
+	dir := "/tags/" + t.Slug + "/"
+	return s.feedPage(dir+"atom.xml", dir, s.loc.T(i18n.TagFeedTitle, i18n.Site(s.opts.Title), i18n.TagName(t.Name)), t.Articles)
+}
+
 // feedPage renders the Atom feed of articles (newest first) at self, whose
-// human-readable page is alternate.
+// human-readable page is alternate. It is built again only when one of its
+// entries changes.
 func (s *Site) feedPage(self, alternate, title string, articles []*capsule.Doc) *Page {
+	entries := articles[:min(len(articles), s.opts.FeedEntries)]
+	deps := []any{title}
+	for _, d := range entries {
+		deps = s.tagNameDeps(append(deps, d), d)
+	}
+	return s.cached(self, deps, func() *Page { return s.buildFeed(self, alternate, title, entries) })
+}
+
+func (s *Site) buildFeed(self, alternate, title string, entries []*capsule.Doc) *Page {
 	f := &feed.Feed{
 		ID:           s.URL(self),
 		Title:        title,
@@ -24,7 +46,7 @@ func (s *Site) feedPage(self, alternate, title string, articles []*capsule.Doc) 
 	if s.opts.Author != "" {
 		f.Authors = []feed.Person{{Name: s.opts.Author}}
 	}
-	for _, d := range articles[:min(len(articles), s.opts.FeedEntries)] {
+	for _, d := range entries {
 		f.Entries = append(f.Entries, s.feedEntry(d))
 	}
 	if len(f.Entries) > 0 {
@@ -48,9 +70,13 @@ func (s *Site) feedPage(self, alternate, title string, articles []*capsule.Doc) 
 }
 
 func (s *Site) feedEntry(d *capsule.Doc) feed.Entry {
+	title := d.Title
+	if m := s.mark(d, s.locale(d.Lang)); m != "" {
+		title = "[" + m + "] " + title
+	}
 	e := feed.Entry{
 		ID:        s.EntryID(d),
-		Title:     d.Title,
+		Title:     title,
 		URL:       s.URL(d.Path),
 		Published: d.Date,
 		Updated:   d.Updated,

@@ -1,11 +1,12 @@
 package site
 
 import (
+	"broadside/internal/i18n"
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"broadside/internal/capsule"
 	"broadside/internal/gemtext"
@@ -40,71 +41,144 @@ func (w *gemtextWriter) link(p, label string) {
 	w.WriteByte('\n')
 }
 
-// entry writes a gemsub entry: "=> URL YYYY-MM-DD Title".
-func (w *gemtextWriter) entry(d *capsule.Doc) {
-	w.link(d.Path, d.Date.Format("2006-01-02")+" "+d.Title)
+// rawLink writes a link line to an already escaped URL.
+func (w *gemtextWriter) rawLink(u, label string) {
+	w.WriteString("=> " + u)
+	if label = oneLine(label); label != "" {
+		w.WriteString(" " + label)
+	}
+	w.WriteByte('\n')
 }
 
-// oneLine flattens text that must stay on one line (titles, names).
+// entry writes a gemsub entry: "=> URL YYYY-MM-DD Title", with mark (a
+// preview's "Draft") after the title if any.
+func (w *gemtextWriter) entry(d *capsule.Doc, mark string) {
+	label := d.Date.Format("2006-01-02") + " " + d.Title
+	if mark != "" {
+		label += " (" + mark + ")"
+	}
+	w.link(d.Path, label)
+}
+
+// mark is what a preview shows of a document that serve does not
+// publish: "Draft", or "Scheduled for DATE"; "" when the site is not a
+// preview or the document is published.
+func (s *Site) mark(d *capsule.Doc, loc *i18n.Locale) string {
+	switch {
+	case !s.opts.Preview:
+		return ""
+	case d.Draft:
+		return loc.T(i18n.PreviewDraft)
+	case d.Dated && d.Date.After(s.Built):
+		return loc.T(i18n.PreviewScheduled, i18n.Date(d.Date))
+	}
+	return ""
+}
+
+// framed joins a document page's header, body and footer, leaving out
+// the blank line the footer starts with when the body is empty, so that
+// an empty or front-matter-only file gives no run of blank lines.
+func framed(head, body, foot []byte) [][]byte {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return [][]byte{head, bytes.TrimPrefix(foot, []byte("\n"))}
+	}
+	return [][]byte{head, ensureNewline(body), foot}
+}
+
+// oneLine flattens text that must stay on one line (titles, names):
+// runs of white space that breaks lines or words become one space. No-break
+// spaces stay, as the catalogs use them (French "Étiquette : go").
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.FieldsFunc(s, breakingSpace), " ")
+}
+
+func breakingSpace(r rune) bool {
+	return unicode.IsSpace(r) && r != '\u00a0' && r != '\u202f' && r != '\u2007'
 }
 
 func gemtextPage(s *Site, title string, lang string, body []byte) *Page {
-	return &Page{Type: s.gemtextType(lang), Parts: [][]byte{body}, Title: title}
+	return &Page{Type: s.gemtextType(lang), Parts: [][]byte{body}, Title: title, Lang: lang}
 }
 
 func textPage(body string) *Page {
 	return &Page{Type: "text/plain; charset=utf-8", Parts: [][]byte{[]byte(body)}}
 }
 
-// byline is "By A and B · 7 January 2022 · 6 min read", parts omitted when
-// unknown.
-func (s *Site) byline(d *capsule.Doc) string {
+// byline is "By A and B · 7 January 2022 · 6 min read" in the
+// document's language, parts omitted when unknown or hidden by the
+// catalog.
+func (s *Site) byline(d *capsule.Doc, loc *i18n.Locale) string {
 	var parts []string
+	add := func(p string) {
+		if strings.TrimSpace(p) != "" {
+			parts = append(parts, p)
+		}
+	}
 	authors := d.Authors
 	if len(authors) == 0 && s.opts.Author != "" {
 		authors = []string{s.opts.Author}
 	}
 	if len(authors) > 0 {
-		parts = append(parts, "By "+joinNames(authors))
+		add(loc.T(i18n.BylineBy, i18n.N(len(authors)), i18n.Names(authors...)))
 	}
 	if d.Dated {
-		date := longDate(d.Date)
-		if !d.Updated.IsZero() && longDate(d.Updated) != date {
-			date += " (updated " + longDate(d.Updated) + ")"
+		date := loc.Date(d.Date)
+		if !d.Updated.IsZero() && loc.Date(d.Updated) != date {
+			date = loc.T(i18n.BylineUpdated, i18n.Date(d.Date), i18n.Updated(d.Updated))
 		}
-		parts = append(parts, date)
+		add(date)
 	}
 	if d.Words > 0 {
-		parts = append(parts, fmt.Sprintf("%d min read", max(1, (d.Words+wordsPerMinute/2)/wordsPerMinute)))
+		add(loc.T(i18n.BylineReadingTime, i18n.N(max(1, (d.Words+wordsPerMinute/2)/wordsPerMinute))))
 	}
 	return strings.Join(parts, " · ")
 }
 
-func longDate(t time.Time) string { return t.Format("2 January 2006") }
-
-func joinNames(names []string) string {
-	switch len(names) {
-	case 1:
-		return names[0]
-	case 2:
-		return names[0] + " and " + names[1]
+// docPage is a document's page: an article with its header and
+// navigation, a page (undated Markdown) with its title, or a hand-written
+// gemtext file exactly as written.
+func (s *Site) docPage(d *capsule.Doc) *Page {
+	if d.Kind == capsule.Gemtext {
+		return s.cached("doc:"+d.Path, []any{d}, func() *Page {
+			return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{d.Body}, Title: d.Title, Doc: d, Lang: d.Lang}
+		})
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	if _, listed := s.position[d]; listed {
+		newer, older := s.neighbours(d)
+		deps := s.tagNameDeps([]any{d, newer, older}, d)
+		return s.cached("doc:"+d.Path, deps, func() *Page { return s.articlePage(d, newer, older) })
+	}
+	return s.cached("doc:"+d.Path, []any{d}, func() *Page {
+		loc := s.locale(d.Lang)
+		var head gemtextWriter
+		head.heading(1, d.Title)
+		head.blank()
+		if m := s.mark(d, loc); m != "" {
+			head.text(m)
+			head.blank()
+		}
+		var foot gemtextWriter
+		foot.WriteString("\n")
+		s.home(&foot, loc)
+		return &Page{Type: s.gemtextType(d.Lang), Parts: framed(head.Bytes(), d.Body, foot.Bytes()), Title: d.Title, Doc: d, Lang: d.Lang}
+	})
 }
 
 // articlePage is the header (title, byline, tags), the converted body
 // shared with the snapshot, and the navigation.
 func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
+	loc := s.locale(d.Lang)
 	var head gemtextWriter
 	head.heading(1, d.Title)
 	head.blank()
-	if b := s.byline(d); b != "" {
+	if m := s.mark(d, loc); m != "" {
+		head.text(m)
+	}
+	if b := s.byline(d, loc); b != "" {
 		head.text(b)
 	}
 	for _, t := range d.Tags {
-		head.link("/tags/"+t.Slug+"/", "Tag: "+s.tagName(t))
+		head.link("/tags/"+t.Slug+"/", loc.T(i18n.ArticleTag, i18n.TagName(s.tagName(t))))
 	}
 	head.blank()
 
@@ -112,28 +186,13 @@ func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
 	foot.WriteString("\n")
 	foot.text("───")
 	if older != nil {
-		foot.link(older.Path, "← Older: "+older.Title)
+		foot.link(older.Path, loc.T(i18n.ArticleOlder, i18n.Title(older.Title)))
 	}
 	if newer != nil {
-		foot.link(newer.Path, "→ Newer: "+newer.Title)
+		foot.link(newer.Path, loc.T(i18n.ArticleNewer, i18n.Title(newer.Title)))
 	}
-	foot.link("/", "↩ "+s.opts.Title)
-	return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d}
-}
-
-// docPage serves a page (undated Markdown) with its title, and a
-// hand-written gemtext file exactly as written.
-func (s *Site) docPage(d *capsule.Doc) *Page {
-	if d.Kind == capsule.Gemtext {
-		return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{d.Body}, Title: d.Title, Doc: d}
-	}
-	var head gemtextWriter
-	head.heading(1, d.Title)
-	head.blank()
-	var foot gemtextWriter
-	foot.WriteString("\n")
-	foot.link("/", "↩ "+s.opts.Title)
-	return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{head.Bytes(), ensureNewline(d.Body), foot.Bytes()}, Title: d.Title, Doc: d}
+	s.home(&foot, loc)
+	return &Page{Type: s.gemtextType(d.Lang), Parts: framed(head.Bytes(), d.Body, foot.Bytes()), Title: d.Title, Doc: d, Lang: d.Lang}
 }
 
 func ensureNewline(b []byte) []byte {
@@ -146,26 +205,42 @@ func ensureNewline(b []byte) []byte {
 // indexPage is the gemsub index: title, the intro from index.md, the
 // newest articles, then the ways to the rest.
 func (s *Site) indexPage() *Page {
-	var w gemtextWriter
-	w.heading(1, s.opts.Title)
-	if intro := s.snap.Docs["/index.gmi"]; intro != nil && intro.Visible(s.Built) {
-		w.blank()
-		w.Write(stripLeadingHeading(intro.Body))
+	recent := s.Articles[:min(len(s.Articles), s.opts.IndexRecent)]
+	intro := s.snap.Docs["/index.gmi"]
+	if intro != nil && !intro.Visible(s.Built) && !s.opts.Preview {
+		intro = nil
 	}
-	w.blank()
-	if len(s.Articles) == 0 {
-		w.text("Nothing is published yet.")
-	} else {
-		w.heading(2, "Recent articles")
-		for _, d := range s.Articles[:min(len(s.Articles), s.opts.IndexRecent)] {
-			w.entry(d)
+	if intro != nil && intro.Kind == capsule.Gemtext {
+		// A hand-written index.gmi is the home page, as written.
+		return s.docPage(intro)
+	}
+	deps := docDeps([]any{intro, len(s.Articles), len(s.Tags)}, recent)
+	return s.cached("/", deps, func() *Page {
+		var w gemtextWriter
+		w.heading(1, s.opts.Title)
+		if intro != nil {
+			w.blank()
+			w.Write(stripLeadingHeading(intro.Body))
 		}
-	}
-	w.blank()
-	w.link("/archive/", fmt.Sprintf("Archive: all %d articles by year", len(s.Articles)))
-	w.link("/tags/", fmt.Sprintf("Tags (%d)", len(s.Tags)))
-	w.link("/atom.xml", "Atom feed")
-	return gemtextPage(s, s.opts.Title, "", w.Bytes())
+		w.blank()
+		loc := s.loc
+		if len(recent) == 0 {
+			w.text(loc.T(i18n.IndexEmpty))
+		} else {
+			w.heading(2, loc.T(i18n.IndexRecent))
+			for _, d := range recent {
+				w.entry(d, s.mark(d, loc))
+			}
+		}
+		w.blank()
+		w.link("/archive/", loc.T(i18n.IndexArchive, i18n.N(len(s.Articles))))
+		w.link("/tags/", loc.T(i18n.IndexTags, i18n.N(len(s.Tags))))
+		w.link("/atom.xml", loc.T(i18n.IndexFeed))
+		if s.opts.Search != nil {
+			w.link(SearchPath, loc.T(i18n.SearchItem))
+		}
+		return gemtextPage(s, s.opts.Title, "", w.Bytes())
+	})
 }
 
 // stripLeadingHeading drops an intro's own level-1 heading: the index
@@ -178,64 +253,134 @@ func stripLeadingHeading(b []byte) []byte {
 	return b
 }
 
-// archivePage lists every article, newest first, under a heading per year.
+// archivePage lists the years with their counts, newest first: a page
+// that stays short however large the archive grows.
 func (s *Site) archivePage() *Page {
-	var w gemtextWriter
-	w.heading(1, "Archive: "+s.opts.Title)
-	w.heading(2, fmt.Sprintf("%d articles", len(s.Articles)))
-	year := -1
-	for _, d := range s.Articles {
-		if y := d.Date.Year(); y != year {
-			year = y
-			w.blank()
-			w.heading(3, strconv.Itoa(y))
-		}
-		w.entry(d)
+	deps := []any{len(s.Articles)}
+	for _, y := range s.years {
+		deps = append(deps, y.Year, len(y.Articles))
 	}
-	w.blank()
-	w.link("/", "↩ "+s.opts.Title)
-	return gemtextPage(s, "Archive", "", w.Bytes())
+	return s.cached("/archive/", deps, func() *Page {
+		loc := s.loc
+		var w gemtextWriter
+		w.heading(1, loc.T(i18n.ArchiveHeading, i18n.Site(s.opts.Title)))
+		w.heading(2, loc.T(i18n.CountArticles, i18n.N(len(s.Articles))))
+		w.blank()
+		if len(s.years) == 0 {
+			w.text(loc.T(i18n.IndexEmpty))
+		}
+		for _, y := range s.years {
+			w.link(yearPath(y.Year), loc.T(i18n.ArchiveYearCount, i18n.N(len(y.Articles)), i18n.Year(y.Year)))
+		}
+		w.blank()
+		s.home(&w, loc)
+		return gemtextPage(s, loc.T(i18n.ArchiveName), "", w.Bytes())
+	})
+}
+
+// yearPage lists one year's articles, newest first, in gemsub form under
+// a heading per month.
+func (s *Site) yearPage(y *YearInfo) *Page {
+	deps := docDeps([]any{y.Year}, y.Articles)
+	return s.cached(yearPath(y.Year), deps, func() *Page {
+		loc := s.loc
+		var w gemtextWriter
+		title := loc.T(i18n.ArchiveYear, i18n.Year(y.Year))
+		w.heading(1, title)
+		w.heading(2, loc.T(i18n.CountArticles, i18n.N(len(y.Articles))))
+		month := time.Month(0)
+		for _, d := range y.Articles {
+			// Months as numbers: a heading needs the nominative, which
+			// the catalog's date month names (genitive in Russian) are not.
+			if m := d.Date.In(s.opts.Location).Month(); m != month {
+				month = m
+				w.blank()
+				w.heading(3, fmt.Sprintf("%04d-%02d", y.Year, int(m)))
+			}
+			w.entry(d, s.mark(d, loc))
+		}
+		w.blank()
+		w.link("/archive/", loc.T(i18n.ArchiveByYear))
+		s.home(&w, loc)
+		return gemtextPage(s, title, "", w.Bytes())
+	})
 }
 
 func (s *Site) tagsPage() *Page {
-	var w gemtextWriter
-	w.heading(1, "Tags: "+s.opts.Title)
-	w.blank()
-	if len(s.Tags) == 0 {
-		w.text("No tags yet.")
-	}
+	deps := make([]any, 0, 2*len(s.Tags))
 	for _, t := range s.Tags {
-		n := len(t.Articles)
-		w.link("/tags/"+t.Slug+"/", fmt.Sprintf("%s (%d %s)", t.Name, n, plural(n, "article", "articles")))
+		deps = append(deps, t.Name, t.Slug, len(t.Articles))
 	}
-	w.blank()
-	w.link("/", "↩ "+s.opts.Title)
-	return gemtextPage(s, "Tags", "", w.Bytes())
+	return s.cached("/tags/", deps, func() *Page {
+		loc := s.loc
+		var w gemtextWriter
+		w.heading(1, loc.T(i18n.TagsHeading, i18n.Site(s.opts.Title)))
+		w.blank()
+		if len(s.Tags) == 0 {
+			w.text(loc.T(i18n.TagsEmpty))
+		}
+		for _, t := range s.Tags {
+			w.link("/tags/"+t.Slug+"/", loc.T(i18n.TagsEntry, i18n.TagName(t.Name), i18n.N(len(t.Articles))))
+		}
+		w.blank()
+		s.home(&w, loc)
+		return gemtextPage(s, loc.T(i18n.TagsName), "", w.Bytes())
+	})
 }
 
-// tagPage lists one tag's articles in gemsub form, so a reader can
-// subscribe to the tag alone.
-func (s *Site) tagPage(t *TagInfo) *Page {
-	var w gemtextWriter
-	w.heading(1, t.Name)
-	n := len(t.Articles)
-	w.heading(2, fmt.Sprintf("%d %s tagged %q on %s", n, plural(n, "article", "articles"), t.Name, s.opts.Title))
-	for _, d := range t.Articles {
-		w.entry(d)
-	}
-	w.blank()
-	w.link("/tags/"+t.Slug+"/atom.xml", "Atom feed for this tag")
-	w.link("/tags/", "All tags")
-	w.link("/", "↩ "+s.opts.Title)
-	return gemtextPage(s, t.Name, "", w.Bytes())
+// tagPage lists page n of one tag's articles in gemsub form, newest
+// first, so a reader can subscribe to the tag alone (page 1); older
+// articles follow on further pages.
+func (s *Site) tagPage(t *TagInfo, n int) *Page {
+	pages := s.tagPages(t)
+	lo := min((n-1)*s.opts.PageSize, len(t.Articles))
+	list := t.Articles[lo:min(lo+s.opts.PageSize, len(t.Articles))]
+	deps := docDeps([]any{t.Name, n, pages, len(t.Articles)}, list)
+	return s.cached(tagPath(t.Slug, n), deps, func() *Page {
+		loc := s.loc
+		var w gemtextWriter
+		w.heading(1, t.Name)
+		w.heading(2, loc.T(i18n.TagHeading, i18n.N(len(t.Articles)), i18n.TagName(t.Name), i18n.Site(s.opts.Title)))
+		if pages > 1 {
+			w.text(loc.T(i18n.PageOf, i18n.Page(n), i18n.Pages(pages)))
+		}
+		for _, d := range list {
+			w.entry(d, s.mark(d, loc))
+		}
+		w.blank()
+		if n < pages {
+			w.link(tagPath(t.Slug, n+1), "→ "+loc.T(i18n.PageOlder)+" · "+loc.T(i18n.PageOf, i18n.Page(n+1), i18n.Pages(pages)))
+		}
+		if n > 1 {
+			w.link(tagPath(t.Slug, n-1), "← "+loc.T(i18n.PageNewer)+" · "+loc.T(i18n.PageOf, i18n.Page(n-1), i18n.Pages(pages)))
+		}
+		w.link("/tags/"+t.Slug+"/atom.xml", loc.T(i18n.TagFeed))
+		w.link("/tags/", loc.T(i18n.TagAll))
+		s.home(&w, loc)
+		title := t.Name
+		if n > 1 {
+			title += " · " + loc.T(i18n.PageNumber, i18n.Page(n))
+		}
+		return gemtextPage(s, title, "", w.Bytes())
+	})
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+// home writes the link back to the index.
+func (s *Site) home(w *gemtextWriter, loc *i18n.Locale) {
+	w.link("/", loc.T(i18n.NavHome, i18n.Site(s.opts.Title)))
 }
+
+// locale is the catalog for a page in lang ("" for the site's).
+func (s *Site) locale(lang string) *i18n.Locale {
+	if lang == "" {
+		return s.loc
+	}
+	return s.opts.Catalog.For(lang)
+}
+
+// Locale is the catalog of the site's language, for front-ends' own
+// messages.
+func (s *Site) Locale() *i18n.Locale { return s.loc }
 
 func (s *Site) robots() string {
 	if s.opts.Robots != "" {

@@ -113,6 +113,14 @@ type Response struct {
 // Serve answers a request from the site: the protocol-neutral entry point
 // of every front-end.
 func (s *Site) Serve(r *Request) Response {
+	if s.opts.Search != nil {
+		if page, ok := searchPage(r.Path); ok {
+			if _, res, redirected := s.rules.match(r.Path); redirected {
+				return res
+			}
+			return s.search(r, page)
+		}
+	}
 	return s.Lookup(r.Path)
 }
 

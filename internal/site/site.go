@@ -8,6 +8,7 @@
 package site
 
 import (
+	"broadside/internal/i18n"
 	"io/fs"
 	"maps"
 	"mime"
@@ -36,13 +37,34 @@ type Options struct {
 	Robots      string   // /robots.txt body when the capsule has none; "" for the default
 	Favicon     string   // /favicon.txt when the capsule has none
 	IDAuthority string   // authority of tag: entry ids; default Hostname
-	// ViewCache bounds the bytes of front-end views (Gopher's renderings)
-	// kept in memory; 0 means DefaultViewCache.
-	ViewCache int
-	Location  *time.Location
+	// Cache keeps built pages and front-end views. Pass the same Cache
+	// to every Build of one capsule with unchanged options, so that each
+	// site reuses what the last one built; nil makes a new one of
+	// DefaultCacheSize bytes.
+	Cache *Cache
+	// PageSize is the number of articles on one page of a tag; older
+	// ones follow on /tags/TAG/2/ and on. 0 means DefaultPageSize.
+	PageSize int
+	Location *time.Location
+	// Redirects are the operator's redirect rules; they come before
+	// every page.
+	Redirects []RedirectRule
+	// Catalog holds the page chrome in every language; nil means the
+	// built-in catalogs.
+	Catalog *i18n.Catalog
+	// Search answers /search; nil leaves search out.
+	Search Searcher
+	// SearchPerPage is the number of results a page shows; 0 means
+	// DefaultSearchPerPage.
+	SearchPerPage int
 	// Static is the capsule folder, for files that are not documents.
 	// Build never reads it; requests do.
 	Static fs.FS
+	// Preview shows drafts and articles dated in the future everywhere
+	// (index, tag pages, archive, feeds, their own URLs), each marked as
+	// such: for "broadside preview" on the author's machine, never for
+	// serve.
+	Preview bool
 }
 
 func (o *Options) defaults() {
@@ -73,8 +95,17 @@ func (o *Options) defaults() {
 	if o.Location == nil {
 		o.Location = time.UTC
 	}
-	if o.ViewCache <= 0 {
-		o.ViewCache = DefaultViewCache
+	if o.SearchPerPage <= 0 {
+		o.SearchPerPage = DefaultSearchPerPage
+	}
+	if o.Catalog == nil {
+		o.Catalog, _ = i18n.New(o.Lang, nil)
+	}
+	if o.Cache == nil {
+		o.Cache = NewCache(DefaultCacheSize)
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = DefaultPageSize
 	}
 }
 
@@ -86,6 +117,7 @@ type Page struct {
 	Parts [][]byte
 	Title string
 	Doc   *capsule.Doc // the document behind the page, if any
+	Lang  string       // the page's language, "" for the site's
 }
 
 // Len is the page's size in bytes.
@@ -114,11 +146,18 @@ func (p *Page) Bytes() []byte {
 type Site struct {
 	opts      Options
 	snap      *capsule.Snapshot
-	pages     map[string]*Page
+	docs      map[string]*capsule.Doc // visible documents by served path
+	folders   map[string]*capsule.Doc // "/dir/" to its index document
+	position  map[*capsule.Doc]int    // an article's place in Articles
 	redirects map[string]string
+	rules     rules
 	gone      map[string]bool
+	fixed     map[string]*Page // generated robots.txt and favicon.txt
 	tagIndex  map[string]*TagInfo
-	views     *Cache
+	years     []*YearInfo // newest first
+	yearIndex map[int]*YearInfo
+	cache     *Cache
+	loc       *i18n.Locale // the chrome in the site's language
 	// NextChange is when a scheduled article becomes due and the site
 	// must be built again; zero if none is scheduled.
 	NextChange time.Time
@@ -128,6 +167,10 @@ type Site struct {
 	Articles []*capsule.Doc
 	// Tags lists every tag of a published article, by name.
 	Tags []*TagInfo
+
+	// legacyTags maps the slug a tag had before "#" and "+" were spelt
+	// out ("c" for C++) to its slug now, when that is unambiguous.
+	legacyTags map[string]string
 }
 
 // TagInfo is one tag with its published articles, newest first.
@@ -139,8 +182,9 @@ type TagInfo struct {
 // Snapshot returns the snapshot the site was built from.
 func (s *Site) Snapshot() *capsule.Snapshot { return s.snap }
 
-// Views returns the site's cache of front-end views.
-func (s *Site) Views() *Cache { return s.views }
+// Cache returns the cache the site keeps its pages in, for front-ends to
+// keep their views of pages.
+func (s *Site) Cache() *Cache { return s.cache }
 
 // Options returns the options the site was built with, defaults filled.
 func (s *Site) Options() Options { return s.opts }
@@ -151,16 +195,22 @@ func (s *Site) Lookup(p string) Response {
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}
+	if _, res, ok := s.rules.match(p); ok {
+		return res
+	}
 	if hiddenPath(p) {
-		return Response{Status: NotFound}
+		return s.notFound()
 	}
 	if s.gone[p] {
-		return Response{Status: Gone}
+		return Response{Status: Gone, Message: s.loc.T(i18n.ErrorGone)}
 	}
-	if pg, ok := s.pages[p]; ok {
+	if pg := s.page(p); pg != nil {
 		return Response{Status: Found, Page: pg, Type: pg.Type}
 	}
 	if t, ok := s.redirects[p]; ok {
+		return Response{Status: Redirect, Target: t}
+	}
+	if t, ok := s.tagRedirect(p); ok {
 		return Response{Status: Redirect, Target: t}
 	}
 	return s.static(p)
@@ -169,7 +219,7 @@ func (s *Site) Lookup(p string) Response {
 // static serves a file of the capsule that is not a document.
 func (s *Site) static(p string) Response {
 	if s.opts.Static == nil {
-		return Response{Status: NotFound}
+		return s.notFound()
 	}
 	name := strings.TrimPrefix(p, "/")
 	dirPath := strings.HasSuffix(p, "/")
@@ -179,21 +229,18 @@ func (s *Site) static(p string) Response {
 	}
 	fi, err := fs.Stat(s.opts.Static, name)
 	if err != nil {
-		return Response{Status: NotFound}
+		return s.notFound()
 	}
 	if fi.IsDir() {
 		if !dirPath {
 			return Response{Status: Redirect, Target: (&url.URL{Path: p + "/"}).EscapedPath()}
-		}
-		if pg, ok := s.pages[p+"index.gmi"]; ok {
-			return Response{Status: Found, Page: pg, Type: pg.Type}
 		}
 		return s.listing(p, name)
 	}
 	// Documents are served only through the snapshot, which knows about
 	// drafts and future dates; their sources never leave as raw files.
 	if dirPath || !fi.Mode().IsRegular() || capsule.IsDocument(name) {
-		return Response{Status: NotFound}
+		return s.notFound()
 	}
 	return Response{Status: Found, File: name, Type: s.mediaType(name)}
 }
@@ -261,43 +308,61 @@ func escapePath(p string) string {
 func (s *Site) listing(p, name string) Response {
 	entries, err := fs.ReadDir(s.opts.Static, name)
 	if err != nil {
-		return Response{Status: NotFound}
+		return s.notFound()
 	}
+	// Built once per snapshot: any change in the capsule makes a new one.
+	pg := s.cached("listing:"+p, []any{s.snap}, func() *Page { return s.listingPage(p, name, entries) })
+	return Response{Status: Found, Page: pg, Type: pg.Type}
+}
+
+// MaxListing bounds the entries of a generated folder listing.
+const MaxListing = 1000
+
+func (s *Site) listingPage(p, name string, entries []fs.DirEntry) *Page {
 	var w gemtextWriter
-	w.heading(1, "Index of "+p)
+	loc := s.loc
+	w.heading(1, loc.T(i18n.ListingTitle, i18n.Path(p)))
 	w.blank()
-	n := 0
+	n, more := 0, 0
 	for _, e := range entries {
 		full := path.Join(name, e.Name())
 		if capsule.Hidden(full) {
 			continue
 		}
+		var target, label string
 		switch {
 		case e.IsDir():
-			w.link(p+e.Name()+"/", e.Name()+"/")
+			target, label = p+e.Name()+"/", e.Name()+"/"
 		case capsule.IsDocument(full):
 			served := capsule.ServedPath(full)
-			pg, ok := s.pages[served]
+			d, ok := s.docs[served]
 			if !ok {
 				continue
 			}
-			w.link(served, pg.Title)
+			target, label = served, d.Title
 		default:
-			w.link(p+e.Name(), e.Name())
+			target, label = p+e.Name(), e.Name()
 		}
+		if n == MaxListing {
+			more++
+			continue
+		}
+		w.link(target, label)
 		n++
 	}
 	if n == 0 {
-		w.text("This folder is empty.")
+		w.text(loc.T(i18n.ListingEmpty))
+	}
+	if more > 0 {
+		w.text("… " + loc.T(i18n.ListMore, i18n.N(more)))
 	}
 	w.blank()
 	parent := path.Dir(strings.TrimSuffix(p, "/"))
 	if parent != "/" {
 		parent += "/"
 	}
-	w.link(parent, "↩ Parent folder")
-	pg := gemtextPage(s, "Index of "+p, "", w.Bytes())
-	return Response{Status: Found, Page: pg, Type: pg.Type}
+	w.link(parent, loc.T(i18n.NavParent))
+	return gemtextPage(s, loc.T(i18n.ListingTitle, i18n.Path(p)), "", w.Bytes())
 }
 
 // Open opens a static file a Found response names. Lookup answers only
@@ -320,8 +385,29 @@ func (s *Site) Open(name string) (fs.File, error) {
 	return f, nil
 }
 
-// Paths lists the path of every page the site holds in memory (documents,
-// generated pages, feeds), sorted. Static files are not included.
+// Paths lists the path of every page the site serves from its documents
+// and generates (articles, pages, the index, archive, tag pages and their
+// further pages, feeds, robots.txt and favicon.txt), sorted. Static files
+// and folder listings are not included.
 func (s *Site) Paths() []string {
-	return slices.Sorted(maps.Keys(s.pages))
+	paths := []string{"/", "/archive/", "/tags/", "/atom.xml"}
+	paths = slices.AppendSeq(paths, maps.Keys(s.docs))
+	paths = slices.AppendSeq(paths, maps.Keys(s.folders))
+	paths = slices.AppendSeq(paths, maps.Keys(s.fixed))
+	for _, y := range s.years {
+		paths = append(paths, yearPath(y.Year))
+	}
+	for _, t := range s.Tags {
+		for n := 1; n <= s.tagPages(t); n++ {
+			paths = append(paths, tagPath(t.Slug, n))
+		}
+		paths = append(paths, tagPath(t.Slug, 1)+"atom.xml")
+	}
+	slices.Sort(paths)
+	return slices.Compact(paths)
+}
+
+// notFound is the answer for a path with nothing behind it.
+func (s *Site) notFound() Response {
+	return Response{Status: NotFound, Message: s.loc.T(i18n.ErrorNotFound)}
 }

@@ -18,7 +18,8 @@ func TestLookup(t *testing.T) {
 		{"/", Found, "text/gemini; charset=utf-8; lang=en"},
 		{"/posts/2024-01-05-first.gmi", Found, "text/gemini; charset=utf-8; lang=en"},
 		{"/posts/second.gmi", Found, "text/gemini; charset=utf-8; lang=fr"},
-		{"/posts/broken.gmi", Found, "text/gemini"},
+		{"/posts/broken.gmi", NotFound, ""},  // a broken file never published
+		{"/posts/garbled.gmi", NotFound, ""}, // is published nowhere
 		{"/about.gmi", Found, "text/gemini"},
 		{"/notes.gmi", Found, "text/gemini"},
 		{"/archive/", Found, "text/gemini"},
@@ -109,7 +110,6 @@ func TestIndexIsGemsub(t *testing.T) {
 	entries := []string{
 		"=> /posts/third.gmi 2024-03-01 Third\n",
 		"=> /posts/second.gmi 2024-02-01 Second\n",
-		"=> /posts/broken.gmi 2024-01-20 Broken\n",
 		"=> /posts/2024-01-05-first.gmi 2024-01-05 First <post> & more\n",
 	}
 	last := -1
@@ -140,8 +140,8 @@ func TestIndexRecentLimit(t *testing.T) {
 	if n := strings.Count(body, "=> /posts/"); n != 2 {
 		t.Errorf("index lists %d articles, want 2:\n%s", n, body)
 	}
-	if n := strings.Count(string(s.Lookup("/archive/").Page.Bytes()), "=> /posts/"); n != 4 {
-		t.Errorf("archive lists %d articles, want 4", n)
+	if n := strings.Count(string(s.Lookup("/archive/2024/").Page.Bytes()), "=> /posts/"); n != 3 {
+		t.Errorf("the 2024 archive lists %d articles, want 3", n)
 	}
 }
 
@@ -174,12 +174,12 @@ func TestArticlePage(t *testing.T) {
 	s := buildTest(t, testCapsule())
 	body := string(s.Lookup("/posts/second.gmi").Page.Bytes())
 	for _, want := range []string{
-		"# Second\n\nBy Zoé · 1 February 2024 · 1 min read\n",
-		"=> /tags/go/ Tag: go\n",
-		"=> /tags/fran%C3%A7ais/ Tag: Français\n",
+		"# Second\n\nPar Zoé · 1er février 2024 · 1 min de lecture\n",
+		"=> /tags/go/ Étiquette\u00a0: go\n",
+		"=> /tags/fran%C3%A7ais/ Étiquette\u00a0: Français\n",
 		"Bonjour.\n",
-		"=> /posts/broken.gmi ← Older: Broken\n",
-		"=> /posts/third.gmi → Newer: Third\n",
+		"=> /posts/2024-01-05-first.gmi ← Article précédent\u00a0: First <post> & more\n",
+		"=> /posts/third.gmi → Article suivant\u00a0: Third\n",
 		"=> / ↩ Test Site\n",
 	} {
 		if !strings.Contains(body, want) {
@@ -201,16 +201,19 @@ func TestArticlePage(t *testing.T) {
 	}
 }
 
-func TestBrokenArticleStillServed(t *testing.T) {
+func TestBrokenArticleNotPublished(t *testing.T) {
 	s := buildTest(t, testCapsule())
-	body := string(s.Lookup("/posts/broken.gmi").Page.Bytes())
-	if !strings.Contains(body, "Body survives.") {
-		t.Errorf("broken article body lost:\n%s", body)
+	// A file that fails to parse, never good before, is published
+	// nowhere: not at its URL, not on the index or in the feed.
+	for _, p := range []string{"/posts/broken.gmi", "/posts/garbled.gmi"} {
+		if r := s.Lookup(p); r.Status != NotFound {
+			t.Errorf("%s: %v, want not found", p, r.Status)
+		}
 	}
-	// A front matter that does not parse at all loses its fields, not
-	// its body: the file is served as a page.
-	if body := string(s.Lookup("/posts/garbled.gmi").Page.Bytes()); !strings.Contains(body, "Garbled body survives.") {
-		t.Errorf("garbled article body lost:\n%s", body)
+	for _, p := range []string{"/", "/atom.xml", "/archive/"} {
+		if body := string(s.Lookup(p).Page.Bytes()); strings.Contains(body, "broken") || strings.Contains(body, "garbled") {
+			t.Errorf("%s lists a broken file:\n%s", p, body)
+		}
 	}
 	for _, f := range []string{"posts/broken.md", "posts/garbled.md", "posts/maybe.md"} {
 		found := false
