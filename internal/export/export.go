@@ -43,7 +43,7 @@ type Stats struct {
 	GeminiFiles int   // files under gemini/
 	GopherFiles int   // files and gophermaps under gopher/
 	GopherLinks int   // hard links under gopher/ (redirected selectors)
-	Redirects   int   // entries of redirects.txt that redirect
+	Redirects   int   // entries of redirects.txt that redirect (paths and prefix rules)
 	Gone        int   // entries of redirects.txt that are gone
 	Bytes       int64 // bytes written, links not counted
 }
@@ -143,7 +143,7 @@ func writeTree(ctx context.Context, s *site.Site, p *plan, tmp, dir string, repl
 		}
 	}
 	res := &Result{Stats: r.stats, Diagnostics: append(p.diags, r.diags...)}
-	res.Redirects, res.Gone = len(p.redirects), len(p.gone)
+	res.Redirects, res.Gone = len(p.redirects)+len(p.prefixes), len(p.gone)
 	files := map[string][]byte{
 		"redirects.txt":    redirectsText(p),
 		"molly-brown.conf": mollyConf(s.Options(), p, r.meta),

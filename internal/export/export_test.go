@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/BurntSushi/toml"
+
 	"broadside/internal/gopher"
 	"broadside/internal/site"
 )
@@ -65,6 +67,9 @@ func TestExportEqualsLive(t *testing.T) {
 		}
 		n++
 		f := strings.Fields(line)
+		if strings.HasSuffix(f[1], "/*") { // a prefix rule: ask for one path below it
+			f[1], f[2] = strings.TrimSuffix(f[1], "*")+"x.gmi", strings.TrimSuffix(f[2], "*")+"x.gmi"
+		}
 		header, _ := geminiGet(t, s, unescape(t, f[1]))
 		want := f[0]
 		if len(f) > 2 {
@@ -261,4 +266,63 @@ func diffLines(a, b string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestRedirectRules exports the sample with operator rules: an exact rule,
+// a prefix rule, a rule that hides a page and one to another host. The
+// hidden page is not exported; its selector answers what the rule leads
+// to, as the live Gopher server does; redirects.txt and molly-brown.conf
+// carry every rule.
+func TestRedirectRules(t *testing.T) {
+	opts := sampleOptions()
+	opts.Redirects = []site.RedirectRule{
+		{From: "/old-about.gmi", To: "/about.gmi"},
+		{From: "/bulletins-old/", To: "/posts/", Temporary: true},
+		{From: "/notes.gmi", To: "/about.gmi"},
+		{From: "/away", To: "gemini://other.example/x"},
+	}
+	s := buildSite(t, sampleCapsule, opts, sampleNow)
+	dir, res := export(t, s)
+	for _, d := range res.Diagnostics {
+		t.Errorf("unexpected diagnostic: %v", d)
+	}
+	compareWithLive(t, s, dir, true)
+	if _, err := os.Stat(filepath.Join(dir, "gemini", "notes.gmi")); err == nil {
+		t.Error("a page hidden by a rule is exported")
+	}
+	about, _ := os.ReadFile(filepath.Join(dir, "gopher", "about.gmi"))
+	notes, err := os.ReadFile(filepath.Join(dir, "gopher", "notes.gmi"))
+	if err != nil || !bytes.Equal(notes, about) {
+		t.Errorf("gopher/notes.gmi should answer like /about.gmi: %v", err)
+	}
+	list, _ := os.ReadFile(filepath.Join(dir, "redirects.txt"))
+	for _, want := range []string{
+		"\n31 /old-about.gmi /about.gmi\n",
+		"\n30 /bulletins-old/* /posts/*\n",
+		"\n31 /notes.gmi /about.gmi\n",
+		"\n31 /away gemini://other.example/x\n",
+	} {
+		if !strings.Contains(string(list), want) {
+			t.Errorf("redirects.txt lacks %q:\n%s", want, list)
+		}
+	}
+	conf, _ := os.ReadFile(filepath.Join(dir, "molly-brown.conf"))
+	var m mollyFile
+	if _, err := toml.Decode(string(conf), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		rules    map[string]string
+		from, to string
+	}{
+		{m.PermRedirects, "/old-about.gmi", "/about.gmi"},
+		{m.PermRedirects, "/notes.gmi", "/about.gmi"},
+		{m.TempRedirects, "/bulletins-old/2026-11-13-bulletin-46.gmi", "/posts/2026-11-13-bulletin-46.gmi"},
+		{m.TempRedirects, "/bulletins-old/", "/posts/"},
+		{m.PermRedirects, "/away", ""},
+	} {
+		if got := mollyRedirect(t, c.rules, c.from); got != c.to {
+			t.Errorf("Molly Brown redirects %q to %q, want %q", c.from, got, c.to)
+		}
+	}
 }

@@ -65,7 +65,8 @@ type plan struct {
 	gopher    []entry
 	links     []link
 	redirects []redirect
-	gone      []string // escaped paths that answer 52
+	prefixes  []redirect // prefix rules: from and to end in "/", the rest carries over
+	gone      []string   // escaped paths that answer 52
 	diags     []diag.Diagnostic
 }
 
@@ -194,9 +195,11 @@ func (p *planner) geminiReachable(pth string) bool {
 	return req != nil && req.Path == pth
 }
 
-// redirectsAndGone lists the site's own redirects (front-matter aliases,
-// Markdown sources, the slash-less /tags and /archive, /index.gmi) and
-// removed paths, asking Lookup what each answers.
+// redirectsAndGone lists the site's redirects (front-matter aliases,
+// Markdown sources, the slash-less /tags and /archive, /index.gmi, the
+// operator's rules and the paths they hide) and removed paths, asking
+// Lookup what each answers. Prefix rules are kept as rules too, for the
+// paths nobody can list.
 func (p *planner) redirectsAndGone() {
 	candidates := map[string]bool{"/tags": true, "/archive": true, "/index.gmi": true}
 	for _, d := range p.s.Snapshot().Docs {
@@ -208,6 +211,20 @@ func (p *planner) redirectsAndGone() {
 	for _, r := range p.opts.Removed {
 		candidates[r] = true
 	}
+	for _, r := range p.opts.Redirects {
+		candidates[r.From] = true
+		if strings.HasSuffix(r.From, "/") {
+			to := r.To
+			if strings.HasPrefix(to, "/") {
+				to = escapePath(to)
+			}
+			p.plan.prefixes = append(p.plan.prefixes, redirect{from: escapePath(r.From), to: to, temporary: r.Temporary})
+		}
+	}
+	for _, sh := range p.s.Shadowed() {
+		candidates[sh.Path] = true
+	}
+	slices.SortFunc(p.plan.prefixes, func(a, b redirect) int { return strings.Compare(a.from, b.from) })
 	for _, pth := range sortedKeys(candidates) {
 		switch res := p.s.Lookup(pth); res.Status {
 		case site.Redirect:

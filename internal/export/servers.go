@@ -24,6 +24,13 @@ func redirectsText(p *plan) []byte {
 		}
 		lines = append(lines, line{r.from, status + " " + r.from + " " + r.to})
 	}
+	for _, r := range p.prefixes {
+		status := "31"
+		if r.temporary {
+			status = "30"
+		}
+		lines = append(lines, line{r.from, status + " " + r.from + "* " + r.to + "*"})
+	}
 	for _, g := range p.gone {
 		lines = append(lines, line{g, "52 " + g})
 	}
@@ -31,7 +38,9 @@ func redirectsText(p *plan) []byte {
 	var b bytes.Buffer
 	b.WriteString("# Redirects and removed paths of the Gemini export, written by \"broadside build\".\n" +
 		"# One per line: STATUS PATH [TARGET], paths percent-encoded. 31 is a permanent\n" +
-		"# redirect, 30 a temporary one, 52 gone. Static servers do not read this file:\n" +
+		"# redirect, 30 a temporary one, 52 gone. A PATH ending in \"/*\" is a prefix rule:\n" +
+		"# the rest of the path is put in place of the TARGET's \"*\". Static servers do not\n" +
+		"# read this file:\n" +
 		"# Molly Brown takes molly-brown.conf; for others see the README, \"Static export\".\n")
 	for _, l := range lines {
 		b.WriteString(l.text + "\n")
@@ -53,18 +62,28 @@ func mollyConf(opts site.Options, p *plan, meta map[string]string) []byte {
 
 	perm, temp := &bytes.Buffer{}, &bytes.Buffer{}
 	var skipped []string
-	for _, r := range p.redirects {
+	rule := func(r redirect, prefix bool) {
 		from, err1 := url.PathUnescape(r.from)
 		to, err2 := url.PathUnescape(r.to)
 		if err1 != nil || err2 != nil || !strings.HasPrefix(r.to, "/") {
 			skipped = append(skipped, fmt.Sprintf("# %s -> %s: Molly Brown redirects only to paths of this site", r.from, r.to))
-			continue
+			return
 		}
 		w := perm
 		if r.temporary {
 			w = temp
 		}
-		fmt.Fprintf(w, "%s = %s\n", tomlString("^"+regexp.QuoteMeta(from)+"$"), tomlString(strings.ReplaceAll(to, "$", "$$")))
+		pattern, target := "^"+regexp.QuoteMeta(from)+"$", strings.ReplaceAll(to, "$", "$$")
+		if prefix {
+			pattern, target = "^"+regexp.QuoteMeta(from)+"(.*)$", target+"${1}"
+		}
+		fmt.Fprintf(w, "%s = %s\n", tomlString(pattern), tomlString(target))
+	}
+	for _, r := range p.redirects {
+		rule(r, false)
+	}
+	for _, r := range p.prefixes {
+		rule(r, true)
 	}
 	b.WriteString("\n[PermRedirects]\n")
 	b.Write(perm.Bytes())
