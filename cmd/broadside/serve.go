@@ -17,6 +17,7 @@ import (
 	"broadside/internal/gemini"
 	"broadside/internal/gemtext"
 	"broadside/internal/gopher"
+	"broadside/internal/netserve"
 	"broadside/internal/publish"
 	"broadside/internal/site"
 )
@@ -76,20 +77,24 @@ func serve(args []string, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	errc := make(chan error, 3)
+	addrMode := netserve.AddrNone
+	if cfg.Log.ClientAddr {
+		addrMode = netserve.AddrFull
+	}
 	gemSrv := &gemini.Server{
-		Hostnames:     []string{cfg.Hostname},
-		Port:          ports.gemini,
-		Handler:       live,
-		TLSConfig:     certs.TLSConfig(),
-		Logger:        logger,
-		LogClientAddr: cfg.Log.ClientAddr,
+		Hostnames: []string{cfg.Hostname},
+		Port:      ports.gemini,
+		Handler:   live,
+		TLSConfig: certs.TLSConfig(),
+		Logger:    logger,
+		Settings:  netserve.Settings{ClientAddr: addrMode},
 	}
 	go func() { errc <- serveErr("gemini", gemSrv.Serve(ctx, gemLn)) }()
 	logger.Info("serving gemini", "addr", gemLn.Addr().String(), "url", fmt.Sprintf("gemini://%s:%d/", cfg.Hostname, ports.gemini),
 		"cert_sha256", certs.Fingerprint())
 	var gopSrv *gopher.Server
 	if gopLn != nil {
-		gopSrv = &gopher.Server{Handler: live.GopherHandler(), Logger: logger, LogClientAddr: cfg.Log.ClientAddr}
+		gopSrv = &gopher.Server{Handler: live.GopherHandler(), Logger: logger, Settings: netserve.Settings{ClientAddr: addrMode}}
 		go func() { errc <- serveErr("gopher", gopSrv.Serve(ctx, gopLn)) }()
 		logger.Info("serving gopher", "addr", gopLn.Addr().String(), "url", fmt.Sprintf("gopher://%s:%d/", cfg.Hostname, ports.gopher))
 	}

@@ -52,9 +52,10 @@ type Request struct {
 	ctx context.Context
 }
 
-// Context returns the request's context. The Server cancels it when the
-// response's WriteTimeout passes, when the client connection is closed by a
-// forced shutdown, or when ServeConn's context ends. It is never nil.
+// Context returns the request's context. The Server cancels it when a
+// write to the client fails (it stopped reading for longer than the send
+// timeout, or went away), when the connection is closed by a forced
+// shutdown, or when ServeConn's context ends. It is never nil.
 func (r *Request) Context() context.Context {
 	if r.ctx == nil {
 		return context.Background()

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"broadside/internal/netserve"
 )
 
 // testTimeout bounds every blocking step so a broken server fails the test
@@ -189,16 +191,19 @@ func TestAccessLog(t *testing.T) {
 		t.Run(map[bool]string{false: "without address", true: "with address"}[withAddr], func(t *testing.T) {
 			var log syncBuffer
 			s := newTestServer(&log)
-			s.LogClientAddr = withAddr
+			s.Settings.ClientAddr = netserve.AddrNone
+			if withAddr {
+				s.Settings.ClientAddr = netserve.AddrFull
+			}
 			resp, _ := pipeRoundTrip(t, s, []byte("/posts/a.txt\r\n"))
 			l := log.String()
-			for _, want := range []string{"selector=/posts/a.txt", "status=ok", "bytes=" + strconv.Itoa(len(resp)), "duration="} {
+			for _, want := range []string{"msg=request", "proto=gopher", "request=/posts/a.txt", "status=ok", "bytes=" + strconv.Itoa(len(resp)), "duration="} {
 				if !strings.Contains(l, want) {
 					t.Errorf("log lacks %q: %s", want, l)
 				}
 			}
-			if got := strings.Contains(l, "remote="); got != withAddr {
-				t.Errorf("remote logged = %v, want %v: %s", got, withAddr, l)
+			if got := strings.Contains(l, "client="); got != withAddr {
+				t.Errorf("client logged = %v, want %v: %s", got, withAddr, l)
 			}
 		})
 	}
@@ -254,7 +259,7 @@ func TestReadRequestLine(t *testing.T) {
 func TestReadTimeoutClosesSilentConnection(t *testing.T) {
 	var log syncBuffer
 	s := newTestServer(&log)
-	s.ReadTimeout = 20 * time.Millisecond
+	s.Settings.ReadTimeout = 20 * time.Millisecond
 	client, server := net.Pipe()
 	defer client.Close()
 	served := make(chan struct{})
@@ -279,8 +284,8 @@ func TestReadTimeoutClosesSilentConnection(t *testing.T) {
 func TestWriteTimeoutUnblocksServer(t *testing.T) {
 	var log syncBuffer
 	s := &Server{
-		WriteTimeout: 20 * time.Millisecond,
-		Logger:       slog.New(slog.NewTextHandler(&log, nil)),
+		Settings: netserve.Settings{SendTimeout: 20 * time.Millisecond},
+		Logger:   slog.New(slog.NewTextHandler(&log, nil)),
 		Handler: HandlerFunc(func(w ResponseWriter, r *Request) {
 			_, _ = w.Write(bytes.Repeat([]byte("x"), 1<<20))
 		}),
@@ -301,7 +306,7 @@ func TestWriteTimeoutUnblocksServer(t *testing.T) {
 	case <-time.After(testTimeout):
 		t.Fatal("ServeConn still blocked on a client that never reads")
 	}
-	if l := log.String(); !strings.Contains(l, "err=") {
+	if l := log.String(); !strings.Contains(l, "error=\"response cut short") {
 		t.Errorf("write failure not logged: %s", l)
 	}
 }
@@ -370,7 +375,7 @@ func fetch(t *testing.T, addr, selector string) []byte {
 func TestTCP(t *testing.T) {
 	var log syncBuffer
 	s := newTestServer(&log)
-	s.LogClientAddr = true
+	s.Settings.ClientAddr = netserve.AddrFull
 	addr, errc := startTCP(t, s)
 	resp := fetch(t, addr, "/")
 	if err := LintMenu(resp); err != nil {
@@ -394,7 +399,7 @@ func TestTCP(t *testing.T) {
 	if err := <-errc; !errors.Is(err, ErrServerClosed) {
 		t.Errorf("Serve returned %v, want ErrServerClosed", err)
 	}
-	if !strings.Contains(log.String(), "remote=127.0.0.1:") {
+	if !strings.Contains(log.String(), "client=127.0.0.1:") {
 		t.Errorf("log lacks the remote address: %s", log.String())
 	}
 }
@@ -500,7 +505,7 @@ func TestServeContextCancel(t *testing.T) {
 
 func TestMaxConns(t *testing.T) {
 	s, started, release := blockingServer()
-	s.MaxConns = 1
+	s.Settings.Connections = 1
 	addr, _ := startTCP(t, s)
 	got := make(chan []byte, 1)
 	go func() { got <- fetch(t, addr, "/slow") }()
