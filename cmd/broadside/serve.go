@@ -77,24 +77,24 @@ func serve(args []string, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	errc := make(chan error, 3)
-	addrMode := netserve.AddrNone
-	if cfg.Log.ClientAddr {
-		addrMode = netserve.AddrFull
-	}
+	// One limiter for both protocols: a client address has one budget.
+	limiter := netserve.NewLimiter(limits(cfg))
 	gemSrv := &gemini.Server{
 		Hostnames: []string{cfg.Hostname},
 		Port:      ports.gemini,
 		Handler:   live,
 		TLSConfig: certs.TLSConfig(),
 		Logger:    logger,
-		Settings:  netserve.Settings{ClientAddr: addrMode},
+		Settings:  netSettings(cfg, cfg.Gemini.ProxyProtocol),
+		Limiter:   limiter,
 	}
 	go func() { errc <- serveErr("gemini", gemSrv.Serve(ctx, gemLn)) }()
 	logger.Info("serving gemini", "addr", gemLn.Addr().String(), "url", fmt.Sprintf("gemini://%s:%d/", cfg.Hostname, ports.gemini),
 		"cert_sha256", certs.Fingerprint())
 	var gopSrv *gopher.Server
 	if gopLn != nil {
-		gopSrv = &gopher.Server{Handler: live.GopherHandler(), Logger: logger, Settings: netserve.Settings{ClientAddr: addrMode}}
+		gopSrv = &gopher.Server{Handler: live.GopherHandler(), Logger: logger,
+			Settings: netSettings(cfg, cfg.Gopher.ProxyProtocol), Limiter: limiter}
 		go func() { errc <- serveErr("gopher", gopSrv.Serve(ctx, gopLn)) }()
 		logger.Info("serving gopher", "addr", gopLn.Addr().String(), "url", fmt.Sprintf("gopher://%s:%d/", cfg.Hostname, ports.gopher))
 	}
@@ -183,6 +183,27 @@ func reload(old *config.Config, path string, ports publicPorts, pub *publish.Pub
 	}
 	logger.Info("configuration reloaded", "file", cfg.File)
 	return cfg
+}
+
+// limits maps [limits] to the per-address limits.
+func limits(cfg *config.Config) netserve.Limits {
+	return netserve.Limits{Rate: cfg.Limits.Rate, Burst: cfg.Limits.Burst, PerAddress: cfg.Limits.PerAddress}
+}
+
+// netSettings maps the config to one server's connection settings.
+func netSettings(cfg *config.Config, proxy bool) netserve.Settings {
+	mode, err := netserve.ParseAddrMode(cfg.Log.ClientAddr)
+	if err != nil {
+		mode = netserve.AddrNone // config validated it; be private if not
+	}
+	return netserve.Settings{
+		Connections: cfg.Limits.Connections,
+		ReadTimeout: cfg.Limits.ReadTimeout,
+		SendTimeout: cfg.Limits.SendTimeout,
+		ClientAddr:  mode,
+		Proxy:       proxy,
+		Trusted:     cfg.Proxy.Trusted,
+	}
 }
 
 type publicPorts struct{ gemini, gopher int }

@@ -27,22 +27,31 @@ type rawConfig struct {
 	Render   toml.Primitive `toml:"render"`
 	Feed     toml.Primitive `toml:"feed"`
 	Index    toml.Primitive `toml:"index"`
+	// Network front-ends (netserve): see net.go.
+	Limits toml.Primitive `toml:"limits"`
+	Proxy  toml.Primitive `toml:"proxy"`
 }
 
 type rawGemini struct {
 	Listen toml.Primitive `toml:"listen"`
 	Port   toml.Primitive `toml:"port"`
 	Certs  toml.Primitive `toml:"certs"`
+	// Network front-ends (netserve): see net.go.
+	ProxyProtocol toml.Primitive `toml:"proxy_protocol"`
+	TicketKeys    toml.Primitive `toml:"ticket_keys"`
 }
 
 type rawGopher struct {
 	Listen toml.Primitive `toml:"listen"`
 	Port   toml.Primitive `toml:"port"`
+	// Network front-ends (netserve): see net.go.
+	ProxyProtocol toml.Primitive `toml:"proxy_protocol"`
 }
 
 type rawLog struct {
 	ClientAddr toml.Primitive `toml:"client_addr"`
 	Level      toml.Primitive `toml:"level"`
+	Format     toml.Primitive `toml:"format"`
 }
 
 type rawRender struct {
@@ -74,9 +83,9 @@ type values struct {
 	removed                                                           opt[[]string]
 	geminiListen, geminiCerts, gopherListen                           opt[string]
 	geminiPort, gopherPort                                            opt[int]
-	logClientAddr                                                     opt[bool]
 	logLevel, links, deepHeadings, emphasis, idAuthority              opt[string]
 	feedEntries, indexRecent                                          opt[int]
+	net                                                               netValues
 }
 
 // decoder decodes one file, collecting every problem.
@@ -119,16 +128,20 @@ func decode(data []byte, file string) (*values, []error) {
 		v.geminiListen = field[string](d, g.Listen, "gemini.listen")
 		v.geminiPort = field[int](d, g.Port, "gemini.port")
 		v.geminiCerts = field[string](d, g.Certs, "gemini.certs")
+		v.net.geminiProxy = field[bool](d, g.ProxyProtocol, "gemini.proxy_protocol")
+		v.net.ticketKeys = field[string](d, g.TicketKeys, "gemini.ticket_keys")
 	}
 	var gg rawGopher
 	if d.table(r.Gopher, "gopher", &gg) {
 		v.gopherListen = field[string](d, gg.Listen, "gopher.listen")
 		v.gopherPort = field[int](d, gg.Port, "gopher.port")
+		v.net.gopherProxy = field[bool](d, gg.ProxyProtocol, "gopher.proxy_protocol")
 	}
 	var l rawLog
 	if d.table(r.Log, "log", &l) {
-		v.logClientAddr = field[bool](d, l.ClientAddr, "log.client_addr")
+		v.net.clientAddr = clientAddrField(d, l.ClientAddr, "log.client_addr")
 		v.logLevel = field[string](d, l.Level, "log.level")
+		v.net.logFormat = field[string](d, l.Format, "log.format")
 	}
 	var rr rawRender
 	if d.table(r.Render, "render", &rr) {
@@ -145,6 +158,7 @@ func decode(data []byte, file string) (*values, []error) {
 	if d.table(r.Index, "index", &ix) {
 		v.indexRecent = field[int](d, ix.Recent, "index.recent")
 	}
+	v.net.decodeTables(d, r)
 	d.unknownKeys()
 	return v, d.errs
 }

@@ -171,3 +171,46 @@ func TestConnectionCap(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestRateLimitOverSockets: over real TLS sockets, an address sending
+// faster than its rate gets 44 with the seconds to wait (then, if it goes
+// on, a close before the handshake), while a second address (127.0.0.2:
+// Linux routes all of 127/8 to loopback) gets 20.
+func TestRateLimitOverSockets(t *testing.T) {
+	s := newTLSTestServer(testHandler())
+	s.Limiter = netserve.NewLimiter(netserve.Limits{Rate: 0.1, Burst: 3, PerAddress: 16})
+	addr := startTLSServer(t, s)
+	_, port, _ := net.SplitHostPort(addr)
+	get := func(src string) string {
+		d := &net.Dialer{Timeout: testBound, LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
+		c, err := tls.DialWithDialer(d, "tcp", addr, &tls.Config{InsecureSkipVerify: true, ServerName: testHost})
+		if err != nil {
+			return "refused: " + err.Error()
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(testBound))
+		fmt.Fprintf(c, "gemini://localhost:%s/\r\n", port)
+		all, _ := io.ReadAll(c)
+		h, _, _ := strings.Cut(string(all), "\r\n")
+		return h
+	}
+	var got []string
+	for range 10 {
+		got = append(got, get("127.0.0.2"))
+	}
+	// A token every 10 s: the burst of 3 is served, three are told to
+	// wait 10 s, the rest closed before the handshake.
+	want := "20 20 20 44 10 44 10 44 10 refused refused refused refused"
+	var short []string
+	for _, g := range got {
+		g, _, _ = strings.Cut(g, ":")
+		g, _, _ = strings.Cut(g, " text/gemini")
+		short = append(short, g)
+	}
+	if strings.Join(short, " ") != want {
+		t.Errorf("flooding address got %q,\nwant %q", strings.Join(short, " "), want)
+	}
+	if h := get("127.0.0.1"); h != "20 text/gemini; charset=utf-8; lang=en" {
+		t.Errorf("other address got %q, want 20", h)
+	}
+}

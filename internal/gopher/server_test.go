@@ -524,3 +524,37 @@ func TestMaxConns(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestRateLimitOverSockets: an address sending faster than its rate gets
+// one error item saying when to retry (then, if it goes on, a bare close),
+// while a second address (127.0.0.2; Linux routes 127/8 to loopback) gets
+// its menu.
+func TestRateLimitOverSockets(t *testing.T) {
+	s := newTestServer(io.Discard)
+	s.Limiter = netserve.NewLimiter(netserve.Limits{Rate: 0.1, Burst: 2, PerAddress: 16})
+	addr, _ := startTCP(t, s)
+	defer s.Shutdown(context.Background())
+	from := func(src string) string {
+		d := net.Dialer{Timeout: testTimeout, LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
+		c, err := d.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(testTimeout))
+		io.WriteString(c, "/\r\n")
+		b, _ := io.ReadAll(c)
+		return string(b)
+	}
+	root := "iWelcome\t\terror.host\t1\r\n0A post\t/posts/a.txt\texample.org\t7070\r\n.\r\n"
+	slow := "3Too many requests, retry in 10 s\t\terror.host\t1\r\n.\r\n"
+	want := []string{root, root, slow, slow, "", ""}
+	for i, w := range want {
+		if got := from("127.0.0.2"); got != w {
+			t.Errorf("request %d from the flooding address: %q, want %q", i, got, w)
+		}
+	}
+	if got := from("127.0.0.1"); got != root {
+		t.Errorf("other address got %q, want the menu", got)
+	}
+}

@@ -67,9 +67,10 @@ func (p *lineProto) ServeConn(c *Conn) {
 		c.SetError(fmt.Errorf("cut short: %w", err))
 	}
 	c.Finish()
-	c.CloseWrite()
-	c.SetReadDeadline(time.Now().Add(time.Second))
-	io.Copy(io.Discard, c)
+	if c.CloseWrite() == nil {
+		c.SetReadDeadline(time.Now().Add(time.Second))
+		io.Copy(io.Discard, c)
+	}
 	c.Close()
 }
 

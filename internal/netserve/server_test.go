@@ -112,6 +112,7 @@ func TestShutdownClosesIdleDrainsActive(t *testing.T) {
 	if b, _ := io.ReadAll(active); string(b) != "released\n" {
 		t.Errorf("request in flight got %q, want its full answer", b)
 	}
+	active.Close()
 	if err := <-shut; err != nil {
 		t.Errorf("Shutdown = %v", err)
 	}
