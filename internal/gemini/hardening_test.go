@@ -5,11 +5,14 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pires/go-proxyproto"
 
 	"broadside/internal/netserve"
 )
@@ -131,5 +134,52 @@ func TestHandshakeTimeout(t *testing.T) {
 				t.Errorf("record %v, want a handshake timeout", rec)
 			}
 		})
+	}
+}
+
+// TestProxyProtocolV2: behind a load balancer sending PROXY v2 before the
+// TLS handshake, the handler and the access log see the client's address
+// from the header; a direct connection without a header is refused.
+func TestProxyProtocolV2(t *testing.T) {
+	var logs syncBuffer
+	remote := make(chan string, 1)
+	s := newTLSTestServer(HandlerFunc(func(w ResponseWriter, r *Request) {
+		remote <- r.RemoteAddr.String()
+		w.WriteHeader(StatusSuccess, "text/plain")
+	}))
+	s.Settings = netserve.Settings{Proxy: true, Trusted: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, ClientAddr: netserve.AddrFull}
+	s.Logger = newJSONLogger(&logs)
+	addr := startTLSServer(t, s)
+	raw, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := proxyproto.HeaderProxyFromAddrs(2, &net.TCPAddr{IP: net.ParseIP("203.0.113.7"), Port: 40000}, &net.TCPAddr{IP: net.ParseIP("192.0.2.1"), Port: 1965})
+	if _, err := hdr.WriteTo(raw); err != nil {
+		t.Fatal(err)
+	}
+	c := tls.Client(raw, &tls.Config{InsecureSkipVerify: true, ServerName: "localhost"})
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(testBound))
+	_, port, _ := net.SplitHostPort(addr)
+	io.WriteString(c, "gemini://localhost:"+port+"/\r\n")
+	if b, _ := io.ReadAll(c); !strings.HasPrefix(string(b), "20 ") {
+		t.Fatalf("through the proxy: %q", b)
+	}
+	if got := <-remote; got != "203.0.113.7:40000" {
+		t.Errorf("handler saw %s, want the address from the header", got)
+	}
+	deadline := time.Now().Add(testBound)
+	for !strings.Contains(logs.String(), `"client":"203.0.113.7:40000"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("access log lacks the client from the header: %s", logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Without a header, a client is not served, even over valid TLS.
+	d, err := tls.DialWithDialer(&net.Dialer{Timeout: testBound}, "tcp", addr, &tls.Config{InsecureSkipVerify: true})
+	if err == nil {
+		d.Close()
+		t.Error("a direct TLS connection without a PROXY header was accepted")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -556,5 +557,52 @@ func TestRateLimitOverSockets(t *testing.T) {
 	}
 	if got := from("127.0.0.1"); got != root {
 		t.Errorf("other address got %q, want the menu", got)
+	}
+}
+
+// TestProxyProtocolV1: behind a load balancer sending PROXY v1, the
+// handler and the access log see the client's address from the header; a
+// connection from a peer that is not trusted is closed unanswered.
+func TestProxyProtocolV1(t *testing.T) {
+	var log syncBuffer
+	remote := make(chan string, 1)
+	s := &Server{
+		Logger: slog.New(slog.NewTextHandler(&log, nil)),
+		Handler: HandlerFunc(func(w ResponseWriter, r *Request) {
+			remote <- r.RemoteAddr.String()
+			io.WriteString(w, "hi\r\n")
+		}),
+		Settings: netserve.Settings{Proxy: true, Trusted: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+			ClientAddr: netserve.AddrTruncated},
+	}
+	addr, _ := startTCP(t, s)
+	defer s.Shutdown(context.Background())
+	send := func(src string) string {
+		d := net.Dialer{Timeout: testTimeout, LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
+		c, err := d.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(testTimeout))
+		io.WriteString(c, "PROXY TCP6 2001:db8:7:8::1 2001:db8::70 51000 70\r\n/\r\n")
+		b, _ := io.ReadAll(c)
+		return string(b)
+	}
+	if got := send("127.0.0.1"); got != "hi\r\n" {
+		t.Fatalf("through the proxy: %q", got)
+	}
+	if got := <-remote; got != "[2001:db8:7:8::1]:51000" {
+		t.Errorf("handler saw %s, want the address from the header", got)
+	}
+	if got := send("127.0.0.2"); got != "" {
+		t.Errorf("untrusted peer got %q, want a bare close", got)
+	}
+	deadline := time.Now().Add(testTimeout)
+	for !strings.Contains(log.String(), "client=2001:db8:7::/48") {
+		if time.Now().After(deadline) {
+			t.Fatalf("access log lacks the truncated client from the header: %s", log.String())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
