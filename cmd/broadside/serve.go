@@ -43,6 +43,12 @@ func serve(args []string, stderr io.Writer) error {
 	}
 	logOut := newLogOutput(stderr, cfg.Log)
 	logger := slog.New(logOut)
+	// Signals are caught from the start: a SIGHUP that arrives while the
+	// capsule loads is applied once serving begins, and INT or TERM stop
+	// the start-up, however long the load takes.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
 
 	// Listen first: the public ports default to the bound ones, and a port
 	// in use should fail before any work is done.
@@ -65,10 +71,15 @@ func serve(args []string, stderr io.Writer) error {
 	mem := newMemoryTuner(logger)
 	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger,
 		Loaded: func(*site.Site) { mem.loaded() }}
-	if err := pub.Reload(); err != nil {
+	defer closeSoon(pub, logger)
+	hup, stop, err := startUp(pub.Reload, sigs)
+	if err != nil {
 		return err
 	}
-	defer closeSoon(pub, logger)
+	if stop != nil {
+		logger.Info("stopped during start-up", "signal", stop.String())
+		return nil
+	}
 	// Certificates after the capsule: a wrong capsule path should not
 	// leave a new key behind.
 	certs, err := gemini.LoadCertificates(cfg.Gemini.Certs, cfg.Hostname, logger)
@@ -78,6 +89,17 @@ func serve(args []string, stderr io.Writer) error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	tlsConf := certs.TLSConfig()
+	var tickets *gemini.TicketKeys
+	if cfg.Gemini.TicketKeys != "" {
+		if tickets, err = gemini.LoadTicketKeys(cfg.Gemini.TicketKeys, logger); err != nil {
+			return err
+		}
+		if err := tickets.Apply(tlsConf); err != nil {
+			return err
+		}
+		go tickets.Run(ctx)
+	}
 	errc := make(chan error, 3)
 	// One limiter for both protocols: a client address has one budget.
 	limiter := netserve.NewLimiter(limits(cfg))
@@ -85,7 +107,7 @@ func serve(args []string, stderr io.Writer) error {
 		Hostnames: []string{cfg.Hostname},
 		Port:      ports.gemini,
 		Handler:   live,
-		TLSConfig: certs.TLSConfig(),
+		TLSConfig: tlsConf,
 		Logger:    logger,
 		Settings:  netSettings(cfg, cfg.Gemini.ProxyProtocol),
 		Limiter:   limiter,
@@ -107,14 +129,14 @@ func serve(args []string, stderr io.Writer) error {
 		}
 	}()
 
-	r := &reloader{path: *cfgPath, cfg: cfg, ports: ports, pub: pub, certs: certs, logOut: logOut,
+	r := &reloader{path: *cfgPath, cfg: cfg, ports: ports, pub: pub, certs: certs, tickets: tickets, logOut: logOut,
 		limiter: limiter, gemini: gemSrv, gopher: gopSrv, logger: logger}
 	reloads := make(chan struct{}, 1)
+	if hup {
+		reloads <- struct{}{}
+	}
 	go r.run(ctx, reloads)
 
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
 	for {
 		select {
 		case err := <-errc:
@@ -133,6 +155,26 @@ func serve(args []string, stderr io.Writer) error {
 			logger.Info("shutting down", "signal", sig.String(), "grace", shutdownGrace)
 			cancel()
 			return shutdown(gemSrv, gopSrv, sigs, logger)
+		}
+	}
+}
+
+// startUp runs load (the first capsule load) while watching sigs: it
+// reports a SIGHUP that arrived meanwhile, or returns at once the INT or
+// TERM signal that ended the wait, leaving a stuck load behind.
+func startUp(load func() error, sigs <-chan os.Signal) (hup bool, stop os.Signal, err error) {
+	done := make(chan error, 1)
+	go func() { done <- load() }()
+	for {
+		select {
+		case err := <-done:
+			return hup, nil, err
+		case sig := <-sigs:
+			if sig == syscall.SIGHUP {
+				hup = true
+				continue
+			}
+			return hup, sig, nil
 		}
 	}
 }
@@ -207,6 +249,7 @@ type reloader struct {
 	ports   publicPorts
 	pub     *publish.Publisher
 	certs   *gemini.Certificates
+	tickets *gemini.TicketKeys // nil without a key file
 	logOut  *logOutput
 	limiter *netserve.Limiter
 	gemini  *gemini.Server
@@ -254,6 +297,11 @@ func (r *reloader) reload() {
 	}
 	if err := r.certs.Reload(); err != nil {
 		r.logger.Error("reloading certificates; keeping the old ones", "err", err)
+	}
+	if r.tickets != nil {
+		if err := r.tickets.Refresh(); err != nil {
+			r.logger.Error("reloading session ticket keys; keeping the old ones", "err", err)
+		}
 	}
 	r.logger.Info("configuration reloaded", "file", cfg.File, "log_level", cfg.Log.Level, "log_format", cfg.Log.Format,
 		"client_addr", cfg.Log.ClientAddr, "rate", cfg.Limits.Rate, "burst", cfg.Limits.Burst,

@@ -292,3 +292,32 @@ func TestAccessLogOneSchema(t *testing.T) {
 		t.Errorf("records:\n%v\n%v", gem, gop)
 	}
 }
+
+// TestStartUpSignals: during the first capsule load, SIGHUP is kept for
+// later and SIGTERM stops the start-up even if the load never ends.
+func TestStartUpSignals(t *testing.T) {
+	sigs := make(chan os.Signal, 2)
+	block := make(chan struct{})
+	defer close(block)
+	sigs <- syscall.SIGHUP
+	sigs <- syscall.SIGTERM
+	done := make(chan struct{})
+	var hup bool
+	var stop os.Signal
+	go func() {
+		hup, stop, _ = startUp(func() error { <-block; return nil }, sigs)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("start-up not stopped by SIGTERM while the load hangs")
+	}
+	if !hup || stop != syscall.SIGTERM {
+		t.Errorf("hup %v, stop %v; want true, SIGTERM", hup, stop)
+	}
+	hup, stop, err := startUp(func() error { return nil }, make(chan os.Signal))
+	if hup || stop != nil || err != nil {
+		t.Errorf("plain start: %v %v %v", hup, stop, err)
+	}
+}
