@@ -122,6 +122,22 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	defer l.Close()
 	stop := context.AfterFunc(ctx, func() { l.Close() })
 	defer stop()
+	// Refusals are summarised as they happen, at most every interval; this
+	// reports the last of a burst that ended.
+	served := make(chan struct{})
+	defer close(served)
+	go func() {
+		t := time.NewTicker(refusalReportEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-served:
+				return
+			case <-t.C:
+				s.reportRefusals(false)
+			}
+		}
+	}()
 
 	base := context.WithoutCancel(ctx)
 	var delay time.Duration
