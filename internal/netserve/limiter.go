@@ -7,13 +7,6 @@ import (
 	"time"
 )
 
-// Defaults of the per-address limits; see Limits.
-const (
-	DefaultRate       = 10
-	DefaultBurst      = 60
-	DefaultPerAddress = 16
-)
-
 // DefaultMaxTracked is how many client addresses a Limiter remembers at
 // most. An entry costs about 100 bytes, so the table stays under 7 MB
 // whatever a scan from a million addresses does.
@@ -37,12 +30,6 @@ type Limits struct {
 	// PerAddress caps the connections an address may hold open at once.
 	// Zero or less means no cap.
 	PerAddress int
-}
-
-// DefaultLimits are limits that a real reader never meets: ten requests a
-// second sustained, sixty at once, sixteen connections open at once.
-func DefaultLimits() Limits {
-	return Limits{Rate: DefaultRate, Burst: DefaultBurst, PerAddress: DefaultPerAddress}
 }
 
 func (l Limits) burst() float64 { return float64(max(l.Burst, 1)) }

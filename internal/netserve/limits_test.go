@@ -1,10 +1,12 @@
 package netserve
 
 import (
+	"errors"
 	"io"
 	"net"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -70,11 +72,12 @@ func TestIdleFloodDoesNotDelayOthers(t *testing.T) {
 		flood = append(flood, c)
 	}
 	// Connections beyond the cap are closed by the server, promptly
-	// (well before the hour-long read timeout).
+	// (well before the hour-long read timeout): dropped, or, when the
+	// goroutines of a loaded machine lag the accept loop, refused busy.
 	var closed atomic.Int32
 	for _, c := range flood {
 		go func() {
-			if _, err := c.Read(make([]byte, 1)); err == io.EOF {
+			if n, err := c.Read(make([]byte, 1)); n > 0 || err == io.EOF || errors.Is(err, syscall.ECONNRESET) {
 				closed.Add(1)
 			}
 		}()
