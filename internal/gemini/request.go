@@ -40,8 +40,9 @@ type Request struct {
 	// requests are answered 59.
 	Path string
 
-	// RemoteAddr is the client's address; nil when the request was made by
-	// ParseRequest alone.
+	// RemoteAddr is the client's address (a *net.TCPAddr): behind a load
+	// balancer with the PROXY protocol, the one its header names. Nil when
+	// the request was made by ParseRequest alone.
 	RemoteAddr net.Addr
 
 	// TLS describes the connection's TLS state, including any client

@@ -34,7 +34,9 @@ type Request struct {
 	Search string
 	// Plus is the Gopher+ field after the second TAB, "" if none.
 	Plus string
-	// RemoteAddr is the client's address; nil when unknown.
+	// RemoteAddr is the client's address (a *net.TCPAddr): behind a load
+	// balancer with the PROXY protocol, the one its header names. Nil when
+	// unknown.
 	RemoteAddr net.Addr
 
 	ctx context.Context
