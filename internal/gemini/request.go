@@ -40,8 +40,9 @@ type Request struct {
 	// requests are answered 59.
 	Path string
 
-	// RemoteAddr is the client's address; nil when the request was made by
-	// ParseRequest alone.
+	// RemoteAddr is the client's address (a *net.TCPAddr): behind a load
+	// balancer with the PROXY protocol, the one its header names. Nil when
+	// the request was made by ParseRequest alone.
 	RemoteAddr net.Addr
 
 	// TLS describes the connection's TLS state, including any client
@@ -52,9 +53,10 @@ type Request struct {
 	ctx context.Context
 }
 
-// Context returns the request's context. The Server cancels it when the
-// response's WriteTimeout passes, when the client connection is closed by a
-// forced shutdown, or when ServeConn's context ends. It is never nil.
+// Context returns the request's context. The Server cancels it when a
+// write to the client fails (it stopped reading for longer than the send
+// timeout, or went away), when the connection is closed by a forced
+// shutdown, or when ServeConn's context ends. It is never nil.
 func (r *Request) Context() context.Context {
 	if r.ctx == nil {
 		return context.Background()
