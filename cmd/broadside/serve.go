@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"reflect"
 	"syscall"
 	"time"
 
@@ -79,6 +80,14 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger,
 		Loaded: func(*site.Site) { mem.loaded() }}
 	defer closeSoon(pub, logger)
+	up, err := newUploader(cfg, copts, pub, live, logger)
+	if err != nil {
+		return err
+	}
+	if up != nil {
+		defer up.Close()
+		pub.Site.Uploads = up.serve
+	}
 	hup, stop, err := startUp(pub.Reload, sigs)
 	if err != nil {
 		return err
@@ -114,6 +123,7 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 		Hostnames: mode.hostnames(cfg),
 		Port:      ports.gemini,
 		Handler:   &frontend.Gemini{Live: live, Logger: logger},
+		Titan:     up != nil,
 		TLSConfig: tlsConf,
 		Logger:    logger,
 		Settings:  netSettings(cfg, cfg.Gemini.ProxyProtocol),
@@ -136,7 +146,7 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 		}
 	}()
 
-	r := &reloader{path: *cfgPath, cfg: cfg, ports: ports, mode: mode, pub: pub, certs: certs, tickets: tickets, logOut: logOut,
+	r := &reloader{path: *cfgPath, cfg: cfg, ports: ports, mode: mode, uploader: up, pub: pub, certs: certs, tickets: tickets, logOut: logOut,
 		limiter: limiter, gemini: gemSrv, gopher: gopSrv, logger: logger}
 	reloads := make(chan struct{}, 1)
 	if hup {
@@ -251,18 +261,19 @@ func closeSoon(pub *publish.Publisher, logger *slog.Logger) {
 // reloader applies a new config on SIGHUP. Its fields are used by its run
 // goroutine only.
 type reloader struct {
-	path    string
-	mode    serveMode
-	cfg     *config.Config
-	ports   publicPorts
-	pub     *publish.Publisher
-	certs   *gemini.Certificates
-	tickets *gemini.TicketKeys // nil without a key file
-	logOut  *logOutput
-	limiter *netserve.Limiter
-	gemini  *gemini.Server
-	gopher  *gopher.Server
-	logger  *slog.Logger
+	path     string
+	mode     serveMode
+	uploader *uploader // nil when Titan is off
+	cfg      *config.Config
+	ports    publicPorts
+	pub      *publish.Publisher
+	certs    *gemini.Certificates
+	tickets  *gemini.TicketKeys // nil without a key file
+	logOut   *logOutput
+	limiter  *netserve.Limiter
+	gemini   *gemini.Server
+	gopher   *gopher.Server
+	logger   *slog.Logger
 }
 
 // run reloads once per request until ctx ends.
@@ -296,6 +307,7 @@ func (r *reloader) reload() {
 		cfg.Hostname, cfg.Capsule = old.Hostname, old.Capsule
 		cfg.Gemini.Listen, cfg.Gemini.Port, cfg.Gemini.Certs, cfg.Gemini.TicketKeys = old.Gemini.Listen, old.Gemini.Port, old.Gemini.Certs, old.Gemini.TicketKeys
 		cfg.Gopher.Listen, cfg.Gopher.Port = old.Gopher.Listen, old.Gopher.Port
+		cfg.Titan, cfg.State = old.Titan, old.State
 	}
 	r.cfg = cfg
 	r.logOut.apply(cfg.Log)
@@ -320,6 +332,9 @@ func (r *reloader) reload() {
 	logDiagnostics(r.logger, strDiags)
 	copts, sopts := siteOptions(cfg, r.ports)
 	r.mode.site(&sopts)
+	if r.uploader != nil {
+		sopts.Uploads = r.uploader.serve
+	}
 	if err := r.pub.SetOptions(copts, sopts); err != nil {
 		r.logger.Error("reloading capsule", "err", err)
 	}
@@ -340,6 +355,8 @@ func restartKeys(a, b *config.Config) []string {
 		{"gemini.certs", a.Gemini.Certs != b.Gemini.Certs},
 		{"gemini.ticket_keys", a.Gemini.TicketKeys != b.Gemini.TicketKeys},
 		{"gopher.listen", a.Gopher.Listen != b.Gopher.Listen},
+		{"titan", !reflect.DeepEqual(a.Titan, b.Titan)},
+		{"state", a.State != b.State},
 		{"gopher.port", a.Gopher.Port != b.Gopher.Port},
 	} {
 		if k.changed {

@@ -54,7 +54,7 @@ func (s *Server) serveConn(c *netserve.Conn) {
 			return
 		}
 	}
-	line, status, meta, err := readRequestLine(conn)
+	line, rest, status, meta, err := readRequestLine(conn)
 	if err != nil {
 		// Nothing usable arrived in time (or the client went away): close
 		// without a response, which is all a silent client deserves.
@@ -73,7 +73,10 @@ func (s *Server) serveConn(c *netserve.Conn) {
 	w := newResponse(cw, log)
 	var req *Request
 	if status == 0 {
-		req, status, meta = ParseRequest(line, s.Hostnames, s.port(c))
+		req, status, meta = parseRequest(line, s.Hostnames, s.port(c), s.Titan)
+	}
+	if req != nil && req.Upload != nil {
+		req.Upload.Body = &uploadBody{buf: rest, conn: conn, n: req.Upload.Size, timeout: s.uploadTimeout()}
 	}
 	complete := true
 	if req == nil {
@@ -133,6 +136,14 @@ func (s *Server) refuse(c *netserve.Conn, r netserve.Refusal) {
 	s.finish(conn, w.err == nil)
 }
 
+// uploadTimeout is how long a Titan upload may pause between pieces.
+func (s *Server) uploadTimeout() time.Duration {
+	if s.Settings.SendTimeout > 0 {
+		return s.Settings.SendTimeout
+	}
+	return netserve.DefaultSendTimeout
+}
+
 // wrapTLS puts TLS over c when the server has a TLS configuration.
 func (s *Server) wrapTLS(c net.Conn) (*tls.Conn, bool) {
 	if s.TLSConfig == nil {
@@ -175,23 +186,27 @@ func logRequest(line []byte) string {
 // huge line is rejected without being buffered. It returns the URI without
 // CRLF, or a 59 status for an over-long line or one not ending in CRLF, or
 // an error when no line arrived (timeout, EOF on an empty connection).
-func readRequestLine(c net.Conn) ([]byte, Status, string, error) {
+func readRequestLine(c net.Conn) (line, rest []byte, st Status, meta string, err error) {
 	br := bufio.NewReaderSize(c, MaxRequestLength+2)
-	line, err := br.ReadSlice('\n')
+	line, err = br.ReadSlice('\n')
 	switch {
 	case err == nil:
 		if len(line) < 2 || line[len(line)-2] != '\r' {
-			return nil, StatusBadRequest, metaNoCRLF, nil
+			return nil, nil, StatusBadRequest, metaNoCRLF, nil
 		}
-		return line[:len(line)-2], 0, "", nil
+		// What came after the line is the start of a Titan upload's
+		// body; copy it out of the reader's buffer with the line.
+		rest, _ = br.Peek(br.Buffered())
+		rest = append([]byte(nil), rest...)
+		return line[:len(line)-2], rest, 0, "", nil
 	case errors.Is(err, bufio.ErrBufferFull):
-		return nil, StatusBadRequest, metaTooLong, nil
+		return nil, nil, StatusBadRequest, metaTooLong, nil
 	case errors.Is(err, io.EOF) && len(line) > 0:
 		// The client half-closed after a line without CRLF: it can still
 		// read the answer.
-		return nil, StatusBadRequest, metaNoCRLF, nil
+		return nil, nil, StatusBadRequest, metaNoCRLF, nil
 	default:
-		return nil, 0, "", fmt.Errorf("read request line: %w", err)
+		return nil, nil, 0, "", fmt.Errorf("read request line: %w", err)
 	}
 }
 

@@ -50,6 +50,10 @@ type Request struct {
 	// the request came over a connection without TLS, as in tests.
 	TLS *tls.ConnectionState
 
+	// Upload is set for a titan:// request (only on a Server that accepts
+	// Titan): the body the client is sending.
+	Upload *Upload
+
 	ctx context.Context
 }
 
@@ -114,6 +118,13 @@ const bom = "\uFEFF"
 // Duplicate slashes are collapsed without a redirect, and the empty path is
 // served as "/". The query is left to the handler, in r.URL.RawQuery.
 func ParseRequest(line []byte, hostnames []string, port int) (*Request, Status, string) {
+	return parseRequest(line, hostnames, port, false)
+}
+
+// parseRequest is ParseRequest, also accepting titan:// URIs when titan
+// is set: their ";mime=...;size=...;token=..." parameters become the
+// Request's Upload, without its Body.
+func parseRequest(line []byte, hostnames []string, port int, titan bool) (*Request, Status, string) {
 	if st, meta := checkRaw(line); st != 0 {
 		return nil, st, meta
 	}
@@ -124,7 +135,8 @@ func ParseRequest(line []byte, hostnames []string, port int) (*Request, Status, 
 	if u.Scheme == "" {
 		return nil, StatusBadRequest, metaNotAbsolute
 	}
-	if u.Scheme != "gemini" { // url.Parse lower-cases the scheme
+	isTitan := titan && u.Scheme == "titan"
+	if u.Scheme != "gemini" && !isTitan { // url.Parse lower-cases the scheme
 		return nil, StatusProxyRequestRefused, metaOtherScheme
 	}
 	if u.Opaque != "" || u.Host == "" {
@@ -154,11 +166,21 @@ func ParseRequest(line []byte, hostnames []string, port int) (*Request, Status, 
 	if got != port {
 		return nil, StatusProxyRequestRefused, metaOtherPort
 	}
+	var up *Upload
+	if isTitan {
+		if u.RawQuery != "" || u.ForceQuery {
+			return nil, StatusBadRequest, metaMalformed
+		}
+		var meta string
+		if up, meta = titanParams(u); up == nil {
+			return nil, StatusBadRequest, meta
+		}
+	}
 	p, ok := cleanPath(u)
 	if !ok {
 		return nil, StatusBadRequest, metaBadPath
 	}
-	return &Request{URL: u, Host: host, Path: p}, 0, ""
+	return &Request{URL: u, Host: host, Path: p, Upload: up}, 0, ""
 }
 
 // checkRaw applies the checks that must see the bytes as sent, before

@@ -53,6 +53,12 @@ type Server struct {
 	// nothing.
 	Limiter *netserve.Limiter
 
+	// Titan accepts titan:// uploads on this port: requests whose URI
+	// carries ";size=N" (and mime, token) parameters, followed by N bytes,
+	// which the Handler reads from Request.Upload.Body. Without it a
+	// titan:// request is answered 53 like any other scheme.
+	Titan bool
+
 	// Logger receives the access log, one "request" record per
 	// connection (see netserve), and errors such as handler panics. Nil
 	// logs nothing.
