@@ -1,16 +1,13 @@
 package capsule
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"path"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"broadside/internal/diag"
@@ -50,6 +47,7 @@ type Snapshot struct {
 	bySource map[string]*Doc // the latest version of every file, broken or not
 	good     map[string]*Doc // the last version of every file that parsed cleanly
 	opts     Options         // as the caller gave them, before defaults
+	scanned  scanState       // see scan.go
 }
 
 // Errors reports how many problems are errors.
@@ -73,17 +71,14 @@ func (s *Snapshot) Sources() []*Doc {
 	return out
 }
 
-type fileInfo struct {
-	source  string
-	size    int64
-	modTime time.Time
-}
-
 // Load reads every document of fsys. When prev is not nil, its last good
 // versions stand in for files that are now broken, and, if it was loaded
 // with the same options, documents whose file has the same size and
 // modification time as in prev are taken from it instead of being parsed
-// again. Load fails only when the root itself cannot be read.
+// again. Load fails only when the root itself cannot be read, or when the
+// system runs short of resources (too many open files): then the caller
+// keeps its last snapshot rather than one missing every file that could
+// not be opened. Give it RootFS(root) for a folder (see scan.go).
 func Load(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, error) {
 	given := opts
 	if opts.Converter == nil {
@@ -97,50 +92,16 @@ func Load(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, error) {
 	if prev != nil && prev.opts != given {
 		reuse = nil
 	}
-	var todo []fileInfo
-	var problems []diag.Diagnostic
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			problems = append(problems, diag.Diagnostic{File: p, Severity: Error, Code: CodeFile, Message: err.Error()})
-			return nil
-		}
-		if p != "." && Hidden(p) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		s.Files++
-		if !IsDocument(p) {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			problems = append(problems, diag.Diagnostic{File: p, Severity: Error, Code: CodeFile, Message: err.Error()})
-			return nil
-		}
-		fi := fileInfo{source: p, size: info.Size(), modTime: info.ModTime()}
-		if reuse != nil {
-			if old := reuse.bySource[p]; old != nil && old.Size == fi.size && old.ModTime.Equal(fi.modTime) {
-				s.bySource[p] = old
-				s.Reused++
-				return nil
-			}
-		}
-		todo = append(todo, fi)
-		return nil
-	})
+	todo, problems, err := s.scan(fsys, reuse)
 	if err != nil {
 		return nil, fmt.Errorf("reading capsule: %w", err)
 	}
 	s.Parsed = len(todo)
-	for _, d := range parseAll(fsys, opts, todo) {
+	docs, err := parseAll(fsys, opts, todo)
+	if err != nil {
+		return nil, fmt.Errorf("reading capsule: %w", err)
+	}
+	for _, d := range docs {
 		s.bySource[d.Source] = d
 	}
 	for src, d := range s.bySource {
@@ -153,31 +114,6 @@ func Load(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, error) {
 	}
 	s.index(problems)
 	return s, nil
-}
-
-// parseAll parses files on every CPU: conversion dominates load time.
-func parseAll(fsys fs.FS, opts Options, todo []fileInfo) []*Doc {
-	docs := make([]*Doc, len(todo))
-	workers := min(runtime.GOMAXPROCS(0), len(todo))
-	var next sync.Mutex
-	i := 0
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				next.Lock()
-				j := i
-				i++
-				next.Unlock()
-				if j >= len(todo) {
-					return
-				}
-				docs[j] = finish(parseFile(fsys, opts, todo[j]))
-			}
-		})
-	}
-	wg.Wait()
-	return docs
 }
 
 // index builds the served-path map from the parsed documents: each file's
@@ -312,32 +248,6 @@ func finish(d *Doc) *Doc {
 	}
 	n, _ := diag.Count(d.Problems)
 	d.Broken = n > 0
-	return d
-}
-
-func parseFile(fsys fs.FS, opts Options, fi fileInfo) *Doc {
-	d := &Doc{Source: fi.source, Path: ServedPath(fi.source), Size: fi.size, ModTime: fi.modTime}
-	if fi.size > MaxDocSize {
-		d.problem(0, Error, fmt.Sprintf("file is %d bytes, over the %d byte limit; it is not served", fi.size, MaxDocSize))
-		d.Kind = Gemtext
-		d.Title = nameTitle(fi.source)
-		d.Body = []byte("This document is too large to serve.\n")
-		return d
-	}
-	src, err := fs.ReadFile(fsys, fi.source)
-	if err != nil {
-		cause := errors.Unwrap(err) // the PathError's cause; the file is in the Problem
-		if cause == nil {
-			cause = err
-		}
-		d.problem(0, Error, fmt.Sprintf("cannot read: %v", cause))
-		d.Kind = Gemtext
-		d.Title = nameTitle(fi.source)
-		d.Body = []byte("This document could not be read.\n")
-		return d
-	}
-	d = Parse(fi.source, src, opts)
-	d.ModTime = fi.modTime
 	return d
 }
 

@@ -94,7 +94,10 @@ func (w *Watcher) Run(ctx context.Context) error {
 				continue
 			}
 			if ev.Has(fsnotify.Create) {
-				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+				// Lstat: a new link to a folder is not followed (Load does
+				// not follow it either), or a link to "/" would have the
+				// whole file system watched.
+				if fi, err := os.Lstat(ev.Name); err == nil && fi.IsDir() {
 					if err := w.addTree(fw, ev.Name); err != nil {
 						w.Logger.Warn("cannot watch new folder", "dir", ev.Name, "err", err)
 					}

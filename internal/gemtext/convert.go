@@ -1,14 +1,15 @@
 package gemtext
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // LinkMode says where the converter places link lines.
@@ -55,42 +56,128 @@ type Document struct {
 // goldmark parser, never per-document state, so one *Converter is safe for
 // concurrent use by any number of goroutines.
 type Converter struct {
-	opts Options
-	md   goldmark.Markdown
+	opts   Options
+	parser parser.Parser
+	// deadline overrides the wall-clock limit of one conversion (tests);
+	// zero means the default, negative none.
+	deadline time.Duration
 }
 
 // New returns a Converter with the given options.
 func New(opts Options) *Converter {
-	return &Converter{opts: opts, md: newMarkdown()}
-}
-
-// newMarkdown returns goldmark configured with the extensions Broadside
-// accepts. Benchmarks use it too, so that the HTML baseline parses the same
-// dialect.
-func newMarkdown() goldmark.Markdown {
-	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote),
-		goldmark.WithParserOptions(parser.WithAttribute()),
-	)
+	return &Converter{opts: opts, parser: newParser()}
 }
 
 // Convert converts the Markdown body src (front matter already removed).
 // Link and image destinations go through rewrite when it is non-nil, and
 // through MarkdownLink otherwise. Bad Markdown is never an error: every input
 // converts, and problems are reported in Document.Warnings.
+//
+// Work and output are bounded for any input (see budget.go): nesting past
+// MaxNesting is shown as text, and a document that would take more work or
+// output than its budget allows, however that came about, is converted to
+// one preformatted block holding its text, with a warning giving the reason.
 func (c *Converter) Convert(src []byte, rewrite LinkRewriter) (*Document, error) {
 	norm, warnings := normalise(src)
-	root := c.md.Parser().Parse(text.NewReader(norm))
-	r := newRender(c.opts, norm, rewrite)
-	r.document(root)
-	doc := &Document{
-		Gemtext:  r.out.b,
-		Title:    r.title(),
-		Summary:  r.summary(),
-		Words:    r.words,
-		Warnings: warnings,
+	doc, fail := c.convert(norm, rewrite, newBudget(len(norm), c.deadline))
+	if fail != "" {
+		doc = plainDocument(norm)
+		doc.Warnings = []string{"shown as plain text, not converted: " + fail}
 	}
+	doc.Warnings = append(warnings, doc.Warnings...)
 	return doc, nil
+}
+
+// convert parses and renders norm within budget b. It returns the reason
+// instead when the budget runs out or the parser fails: a bug in goldmark
+// or here must cost one document its formatting, not the server.
+func (c *Converter) convert(norm []byte, rewrite LinkRewriter, b *budget) (doc *Document, fail string) {
+	defer func() {
+		if v := recover(); v != nil {
+			if o, ok := v.(overBudget); ok {
+				fail = o.reason
+				return
+			}
+			doc, fail = nil, fmt.Sprintf("internal error in the converter: %v", v)
+		}
+	}()
+	pc := parser.NewContext()
+	pc.Set(budgetKey, b)
+	root := c.parser.Parse(newSourceReader(norm, b), parser.WithContext(pc))
+	r := newRender(c.opts, norm, rewrite)
+	r.out.limit = b.outLimit
+	r.document(root)
+	doc = &Document{
+		Gemtext: r.out.b,
+		Title:   r.title(),
+		Summary: r.summary(),
+		Words:   r.words,
+	}
+	if at, ok := pc.Get(cappedKey).(int); ok {
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("line %d: nested more than %d levels deep; deeper markers are shown as text",
+			lineAt(norm, at-1), MaxNesting))
+	}
+	if at, ok := pc.Get(tableCappedKey).(int); ok {
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("line %d: table would have more empty cells than text; shown as text",
+			lineAt(norm, at-1)))
+	}
+	return doc, ""
+}
+
+// sourceReader is the reader of the whole document. Block parsing
+// advances the budget's clock through it, and it computes LineOffset (the
+// column of the current position, tabs expanded) incrementally: goldmark's
+// reader counts from the start of the line on every call, and every open
+// container calls it on every line, which makes deep nesting under long
+// indentation quadratic in the line.
+type sourceReader struct {
+	text.Reader
+	b *budget
+
+	line, head   int // the line of the cached head, and its first byte
+	pos, col     int // the last position LineOffset measured, and its column
+	cachedColumn bool
+}
+
+func newSourceReader(src []byte, b *budget) *sourceReader {
+	return &sourceReader{Reader: text.NewReader(src), b: b, line: -1}
+}
+
+func (r *sourceReader) PeekLine() ([]byte, text.Segment) {
+	r.b.tick()
+	return r.Reader.PeekLine()
+}
+
+func (r *sourceReader) LineOffset() int {
+	line, seg := r.Position()
+	src := r.Source()
+	if line != r.line {
+		r.line, r.cachedColumn = line, false
+		r.head = bytes.LastIndexByte(src[:max(seg.Start, 0)], '\n') + 1
+	}
+	if !r.cachedColumn || seg.Start < r.pos {
+		r.pos, r.col, r.cachedColumn = r.head, 0, true
+	}
+	for ; r.pos < seg.Start; r.pos++ {
+		if src[r.pos] == '\t' {
+			r.col += util.TabWidth(r.col)
+		} else {
+			r.col++
+		}
+	}
+	return r.col - seg.Padding
+}
+
+// lineAt returns the 1-based line of byte offset i of src.
+func lineAt(src []byte, i int) int {
+	i = max(0, min(i, len(src)))
+	n := 1
+	for _, c := range src[:i] {
+		if c == '\n' {
+			n++
+		}
+	}
+	return n
 }
 
 // defaultConverter is built once and never changes afterwards.

@@ -24,4 +24,13 @@
 //     top-level block only, never the rest of the document.
 //   - Runs of spaces in text lines are collapsed to one, as Markdown renders
 //     them; preformatted content is byte-exact.
+//
+// Any input converts in time and memory linear in its size, to at most four
+// times its size plus 64 KiB. goldmark is parsed with its quadratic parts
+// replaced or guarded (parser.go); block quotes, lists, footnotes and
+// inline spans nested past MaxNesting, over-wide tables and oversized
+// heading attributes are shown as text with a warning; and a document that
+// would still exceed its work, output or time budget (budget.go) is served
+// as one preformatted block of its own text, with a warning giving the
+// reason.
 package gemtext

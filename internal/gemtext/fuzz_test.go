@@ -10,7 +10,8 @@ import (
 
 // FuzzConvert checks the output contract on arbitrary input: valid UTF-8,
 // one final newline, balanced toggles, link lines with usable URLs, no blank
-// runs, no trailing spaces, no control characters. It also turns the input
+// runs, no trailing spaces, no control characters, output within its
+// budget, and no internal error (a panic the converter had to recover). It also turns the input
 // into paragraphs of plain text (every ASCII punctuation character
 // backslash-escaped, no indentation) and checks that then no output line at
 // all is read as anything but text: rule 3.
@@ -22,6 +23,9 @@ func FuzzConvert(f *testing.F) {
 		}
 	}
 	f.Add([]byte("=> x\n# y\n* z\n> q\n```\n"))
+	for _, h := range hostile {
+		f.Add([]byte(h.gen(40)))
+	}
 	modes := []*Converter{New(Options{}), New(Options{Links: LinksNumbered, KeepEmphasis: true})}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		for _, c := range modes {
@@ -30,6 +34,14 @@ func FuzzConvert(f *testing.F) {
 				t.Fatalf("Convert: %v", err)
 			}
 			checkOutput(t, doc.Gemtext)
+			if max := outputPerByte*len(src) + outputBase + 64; len(doc.Gemtext) > max {
+				t.Errorf("%d bytes in, %d out", len(src), len(doc.Gemtext))
+			}
+			for _, w := range doc.Warnings {
+				if strings.Contains(w, "internal error") {
+					t.Errorf("converter failed: %s", w)
+				}
+			}
 			if !utf8.ValidString(doc.Title) || !utf8.ValidString(doc.Summary) {
 				t.Errorf("title or summary not valid UTF-8: %q %q", doc.Title, doc.Summary)
 			}

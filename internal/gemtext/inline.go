@@ -283,10 +283,8 @@ func (r *render) addLink(u, label string) int {
 		}
 		return 0
 	}
-	for _, l := range r.links {
-		if l.url == u {
-			return l.n
-		}
+	if i, ok := r.findLink(u); ok {
+		return r.links[i].n
 	}
 	n := 0
 	if r.opts.Links == LinksNumbered {
@@ -301,7 +299,35 @@ func (r *render) addLink(u, label string) int {
 		}
 	}
 	r.links = append(r.links, link{url: u, label: label, n: n})
+	if r.linkIndex != nil {
+		r.linkIndex[u] = len(r.links) - 1
+	}
 	return n
+}
+
+// findLink returns the index of the link line for URL u in the current
+// block: by scanning while there are few, from a map once there are many,
+// so that a block of 100,000 links is not quadratic.
+func (r *render) findLink(u string) (int, bool) {
+	if r.linkIndex == nil {
+		for i, l := range r.links {
+			if l.url == u {
+				return i, true
+			}
+		}
+		if len(r.links) < 16 {
+			return 0, false
+		}
+		r.linkIndex = make(map[string]int, len(r.links))
+		for i, l := range r.links {
+			if _, dup := r.linkIndex[l.url]; !dup {
+				r.linkIndex[l.url] = i
+			}
+		}
+		return 0, false
+	}
+	i, ok := r.linkIndex[u]
+	return i, ok
 }
 
 // decodeDest resolves backslash escapes and character references in a

@@ -1,6 +1,9 @@
 package gemtext
 
-import "bytes"
+import (
+	"bytes"
+	"fmt"
+)
 
 // output accumulates gemtext lines and enforces rule 18: LF endings, one
 // final newline, no trailing white space on lines outside preformatted
@@ -9,6 +12,7 @@ import "bytes"
 type output struct {
 	b     []byte
 	blank bool // a blank line is due before the next line
+	limit int  // the most bytes b may hold; 0: no limit
 }
 
 // sep asks for one blank line before the next line. Repeated calls still
@@ -28,6 +32,7 @@ func (o *output) line(s string) {
 	}
 	o.b = append(o.b, s[:end]...)
 	o.b = append(o.b, '\n')
+	o.check()
 }
 
 // pre writes v verbatim as a line inside a preformatted block, neutralising
@@ -39,6 +44,14 @@ func (o *output) pre(v []byte) {
 	}
 	o.b = append(o.b, v...)
 	o.b = append(o.b, '\n')
+	o.check()
+}
+
+// check abandons the conversion when the output outgrows its limit.
+func (o *output) check() {
+	if o.limit > 0 && len(o.b) > o.limit {
+		panic(overBudget{fmt.Sprintf("the converted text would be larger than %d bytes", o.limit)})
+	}
 }
 
 func (o *output) startLine() {

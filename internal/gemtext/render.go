@@ -21,11 +21,12 @@ type render struct {
 	rewrite LinkRewriter
 	out     output
 
-	links   []link          // link lines waiting for the end of the current block
-	end     []link          // LinksAtEnd: every link line of the document
-	endSeen map[string]bool // LinksAtEnd: URLs already in end
-	numbers map[string]int  // LinksNumbered: marker number of each URL
-	next    int             // LinksNumbered: last number given
+	links     []link          // link lines waiting for the end of the current block
+	linkIndex map[string]int  // index in links by URL, once links is long
+	end       []link          // LinksAtEnd: every link line of the document
+	endSeen   map[string]bool // LinksAtEnd: URLs already in end
+	numbers   map[string]int  // LinksNumbered: marker number of each URL
+	next      int             // LinksNumbered: last number given
 
 	marker    string // list or footnote marker for the next prose line
 	qsep      bool   // a ">" separator is due before the next quote line
@@ -107,7 +108,7 @@ func (r *render) endBlock() {
 	for _, l := range r.links {
 		r.out.line(l.line(r.opts.Links == LinksNumbered))
 	}
-	r.links = r.links[:0]
+	r.links, r.linkIndex = r.links[:0], nil
 	r.marker, r.qsep, r.skip = "", false, ""
 }
 

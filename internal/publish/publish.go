@@ -6,11 +6,13 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"broadside/internal/capsule"
@@ -76,7 +78,7 @@ func (p *Publisher) reload(force bool) error {
 		}
 		p.root = root
 	}
-	fsys := p.root.FS()
+	fsys := capsule.RootFS(p.root)
 	snap, err := capsule.Load(fsys, p.Capsule, p.snap)
 	if err != nil {
 		return err
@@ -193,22 +195,87 @@ func (p *Publisher) Run(ctx context.Context) error {
 	w.Ready = w.OnChange // catch what changed before the watch began
 	werr := make(chan error, 1)
 	go func() { werr <- w.Run(ctx) }()
-	var err error
+	var retry retrier
 	for {
+		force := false
 		select {
 		case <-ctx.Done():
+			retry.stop()
 			return <-werr
 		case err := <-werr:
+			retry.stop()
 			return err
 		case <-changes:
-			err = p.reload(false)
 		case <-p.due:
-			err = p.reload(true)
+			force = true
+		case <-retry.c:
+			force = retry.force
 		}
-		if err != nil {
-			p.logger().Error("reloading capsule", "err", err)
-		}
+		retry.done(p.logger(), p.reload(force), force)
 	}
+}
+
+// retrier schedules another attempt, with exponential backoff, after a
+// reload fails (the capsule folder unreadable, too many open files), and
+// logs each kind of failure once per run of failures rather than at
+// every attempt.
+type retrier struct {
+	c        <-chan time.Time // fires when the next attempt is due; nil when none is
+	timer    *time.Timer
+	force    bool // the failed reload was forced (a scheduled article fell due)
+	attempts int
+	wait     time.Duration
+	logged   map[string]bool
+}
+
+const (
+	firstRetry = 250 * time.Millisecond
+	maxRetry   = 30 * time.Second
+)
+
+// done records the result of a reload.
+func (r *retrier) done(log *slog.Logger, err error, force bool) {
+	if err == nil {
+		if r.attempts > 0 {
+			log.Info("capsule reloaded after failing", "attempts", r.attempts+1)
+		}
+		r.stop()
+		*r = retrier{}
+		return
+	}
+	r.attempts++
+	r.force = r.force || force
+	r.wait = min(max(2*r.wait, firstRetry), maxRetry)
+	kind := failureKind(err)
+	if r.logged == nil {
+		r.logged = map[string]bool{}
+	}
+	if !r.logged[kind] {
+		r.logged[kind] = true
+		log.Error("reloading capsule", "err", err, "retry_in", r.wait)
+	} else {
+		log.Debug("reloading capsule failed again", "err", err, "attempts", r.attempts, "retry_in", r.wait)
+	}
+	r.stop()
+	r.timer = time.NewTimer(r.wait)
+	r.c = r.timer.C
+}
+
+func (r *retrier) stop() {
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	r.c = nil
+}
+
+// failureKind names the cause of a failed reload: the system error if
+// there is one (too many open files), whatever file it happened on.
+func failureKind(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Error()
+	}
+	return err.Error()
 }
 
 // Close releases the capsule folder.
