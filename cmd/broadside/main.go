@@ -44,6 +44,7 @@ func commands() []command {
 		{"check", "report every problem in the config, certificates and capsule, with file and line", checkCmd},
 		{"new", "create a dated draft article in the capsule and print its path", newArticle},
 		{"render", "print one Markdown or gemtext file as gemtext or as Gopher text", render},
+		{"build", "write the whole public site as static files for other Gemini and Gopher servers", build},
 		{"version", "print the version, the commit it was built from and the Go version", versionCmd},
 		{"help", "list the commands, or show one command's flags", nil},
 	}

@@ -222,7 +222,7 @@ func TestServeEndToEnd(t *testing.T) {
 	// The access log has one structured line per request.
 	s.stop(t)
 	log := s.log.String()
-	for _, want := range []string{`msg=request`, `path=/tags/small-web/`, `status=20`, `bytes=`, `duration=`} {
+	for _, want := range []string{`msg=request`, `proto=gemini`, `request=gemini://localhost:` + s.port() + `/tags/small-web/`, `status=20`, `bytes=`, `duration=`} {
 		if !strings.Contains(log, want) {
 			t.Errorf("access log lacks %q", want)
 		}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"reflect"
 	"syscall"
 	"time"
 
@@ -20,12 +21,14 @@ import (
 	"broadside/internal/gemtext"
 	"broadside/internal/gopher"
 	"broadside/internal/i18n"
+	"broadside/internal/netserve"
 	"broadside/internal/publish"
 	"broadside/internal/site"
 )
 
 // shutdownGrace bounds how long in-flight requests may take to finish
-// after SIGINT or SIGTERM.
+// after SIGINT or SIGTERM; a second signal ends the wait at once.
+// Connections that have not sent a request are closed at once.
 const shutdownGrace = 10 * time.Second
 
 func serve(args []string, stderr io.Writer, mode serveMode) error {
@@ -43,7 +46,14 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 		return err
 	}
 	cfg = mode.config(cfg)
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Log.SlogLevel()}))
+	logOut := newLogOutput(stderr, cfg.Log)
+	logger := slog.New(logOut)
+	// Signals are caught from the start: a SIGHUP that arrives while the
+	// capsule loads is applied once serving begins, and INT or TERM stop
+	// the start-up, however long the load takes.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
 
 	// Listen first: the public ports default to the bound ones, and a port
 	// in use should fail before any work is done.
@@ -69,10 +79,23 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 	mem := newMemoryTuner(logger)
 	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger,
 		Loaded: func(*site.Site) { mem.loaded() }}
-	if err := pub.Reload(); err != nil {
+	defer closeSoon(pub, logger)
+	up, err := newUploader(cfg, copts, pub, live, logger)
+	if err != nil {
 		return err
 	}
-	defer pub.Close()
+	if up != nil {
+		defer up.Close()
+		pub.Site.Uploads = up.serve
+	}
+	hup, stop, err := startUp(pub.Reload, sigs)
+	if err != nil {
+		return err
+	}
+	if stop != nil {
+		logger.Info("stopped during start-up", "signal", stop.String())
+		return nil
+	}
 	// Certificates after the capsule: a wrong capsule path should not
 	// leave a new key behind.
 	certs, err := gemini.LoadCertificates(cfg.Gemini.Certs, cfg.Hostname, logger)
@@ -82,23 +105,40 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	tlsConf := certs.TLSConfig()
+	var tickets *gemini.TicketKeys
+	if cfg.Gemini.TicketKeys != "" {
+		if tickets, err = gemini.LoadTicketKeys(cfg.Gemini.TicketKeys, logger); err != nil {
+			return err
+		}
+		if err := tickets.Apply(tlsConf); err != nil {
+			return err
+		}
+		go tickets.Run(ctx)
+	}
 	errc := make(chan error, 3)
+	// One limiter for both protocols: a client address has one budget.
+	limiter := netserve.NewLimiter(limits(cfg))
 	gemSrv := &gemini.Server{
-		Hostnames:     mode.hostnames(cfg),
-		Port:          ports.gemini,
-		Handler:       &frontend.Gemini{Live: live, Logger: logger},
-		TLSConfig:     certs.TLSConfig(),
-		Logger:        logger,
-		LogClientAddr: cfg.Log.ClientAddr,
+		Hostnames: mode.hostnames(cfg),
+		Port:      ports.gemini,
+		Handler:   &frontend.Gemini{Live: live, Logger: logger},
+		Titan:     up != nil,
+		TLSConfig: tlsConf,
+		Logger:    logger,
+		Settings:  netSettings(cfg, cfg.Gemini.ProxyProtocol),
+		Limiter:   limiter,
 	}
 	go func() { errc <- serveErr("gemini", gemSrv.Serve(ctx, gemLn)) }()
 	logger.Info("serving gemini", "addr", gemLn.Addr().String(), "url", fmt.Sprintf("gemini://%s:%d/", mode.host(cfg), ports.gemini),
-		"cert_sha256", certs.Fingerprint())
+		"cert_sha256", certs.Fingerprint(), "proxy_protocol", cfg.Gemini.ProxyProtocol)
 	var gopSrv *gopher.Server
 	if gopLn != nil {
-		gopSrv = &gopher.Server{Handler: &frontend.Gopher{Live: live}, Logger: logger, LogClientAddr: cfg.Log.ClientAddr}
+		gopSrv = &gopher.Server{Handler: &frontend.Gopher{Live: live}, Logger: logger,
+			Settings: netSettings(cfg, cfg.Gopher.ProxyProtocol), Limiter: limiter}
 		go func() { errc <- serveErr("gopher", gopSrv.Serve(ctx, gopLn)) }()
-		logger.Info("serving gopher", "addr", gopLn.Addr().String(), "url", fmt.Sprintf("gopher://%s:%d/", mode.host(cfg), ports.gopher))
+		logger.Info("serving gopher", "addr", gopLn.Addr().String(), "url", fmt.Sprintf("gopher://%s:%d/", mode.host(cfg), ports.gopher),
+			"proxy_protocol", cfg.Gopher.ProxyProtocol)
 	}
 	go func() {
 		if err := pub.Run(ctx); err != nil {
@@ -106,43 +146,83 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 		}
 	}()
 
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
+	r := &reloader{path: *cfgPath, cfg: cfg, ports: ports, mode: mode, uploader: up, pub: pub, certs: certs, tickets: tickets, logOut: logOut,
+		limiter: limiter, gemini: gemSrv, gopher: gopSrv, logger: logger}
+	reloads := make(chan struct{}, 1)
+	if hup {
+		reloads <- struct{}{}
+	}
+	go r.run(ctx, reloads)
+
 	for {
 		select {
 		case err := <-errc:
 			return err
 		case sig := <-sigs:
 			if sig == syscall.SIGHUP {
-				cfg = reload(cfg, *cfgPath, ports, pub, certs, logger, mode)
+				// Reloads run outside this loop, so that a slow one (a
+				// capsule of thousands of files, a file that blocks) never
+				// delays SIGTERM; a burst of SIGHUPs makes one more reload.
+				select {
+				case reloads <- struct{}{}:
+				default:
+				}
 				continue
 			}
 			logger.Info("shutting down", "signal", sig.String(), "grace", shutdownGrace)
+			cancel()
 			return shutdown(gemSrv, gopSrv, sigs, logger)
+		}
+	}
+}
+
+// startUp runs load (the first capsule load) while watching sigs: it
+// reports a SIGHUP that arrived meanwhile, or returns at once the INT or
+// TERM signal that ended the wait, leaving a stuck load behind.
+func startUp(load func() error, sigs <-chan os.Signal) (hup bool, stop os.Signal, err error) {
+	done := make(chan error, 1)
+	go func() { done <- load() }()
+	for {
+		select {
+		case err := <-done:
+			return hup, nil, err
+		case sig := <-sigs:
+			if sig == syscall.SIGHUP {
+				hup = true
+				continue
+			}
+			return hup, sig, nil
 		}
 	}
 }
 
 // serveErr drops the error a server returns when it was shut down.
 func serveErr(name string, err error) error {
-	if err == nil || errors.Is(err, net.ErrClosed) || errors.Is(err, context.Canceled) {
+	if err == nil || errors.Is(err, net.ErrClosed) || errors.Is(err, context.Canceled) || errors.Is(err, netserve.ErrServerClosed) {
 		return nil
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-// shutdown stops accepting, lets in-flight requests finish within the grace
-// period (a second signal cuts it short) and returns nil for a clean exit.
+// shutdown stops accepting, closes connections that have sent no request,
+// lets in-flight requests finish within the grace period (a second INT or
+// TERM signal cuts it short) and returns nil for a clean exit.
 func shutdown(gem *gemini.Server, gop *gopher.Server, sigs <-chan os.Signal, logger *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	go func() {
-		select {
-		case <-sigs:
-			logger.Warn("second signal: not waiting for requests")
-			cancel()
-		case <-ctx.Done():
+		for {
+			select {
+			case sig := <-sigs:
+				if sig == syscall.SIGHUP {
+					continue // no reload while stopping
+				}
+				logger.Warn("second signal: not waiting for requests", "signal", sig.String())
+				cancel()
+				return
+			case <-ctx.Done():
+				return
+			}
 		}
 	}()
 	done := make(chan error, 2)
@@ -163,32 +243,148 @@ func shutdown(gem *gemini.Server, gop *gopher.Server, sigs <-chan os.Signal, log
 	return nil
 }
 
-// reload applies a new config on SIGHUP, keeping the old one if the new
-// one is invalid. Listen addresses need a restart.
-func reload(old *config.Config, path string, ports publicPorts, pub *publish.Publisher, certs *gemini.Certificates, logger *slog.Logger, mode serveMode) *config.Config {
-	cfg, err := config.Load(path)
+// closeSoon releases the capsule folder, without waiting long: a reload
+// stuck on a file that never ends must not keep the process from exiting.
+func closeSoon(pub *publish.Publisher, logger *slog.Logger) {
+	done := make(chan struct{})
+	go func() {
+		pub.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(500 * time.Millisecond):
+		logger.Warn("capsule still loading at exit; not waiting for it")
+	}
+}
+
+// reloader applies a new config on SIGHUP. Its fields are used by its run
+// goroutine only.
+type reloader struct {
+	path     string
+	mode     serveMode
+	uploader *uploader // nil when Titan is off
+	cfg      *config.Config
+	ports    publicPorts
+	pub      *publish.Publisher
+	certs    *gemini.Certificates
+	tickets  *gemini.TicketKeys // nil without a key file
+	logOut   *logOutput
+	limiter  *netserve.Limiter
+	gemini   *gemini.Server
+	gopher   *gopher.Server
+	logger   *slog.Logger
+}
+
+// run reloads once per request until ctx ends.
+func (r *reloader) run(ctx context.Context, requests <-chan struct{}) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-requests:
+			r.reload()
+		}
+	}
+}
+
+// reload reads the config file again and applies every setting that can
+// change while serving: log level, format and client addresses, limits and
+// timeouts, PROXY protocol settings, certificates, and the site options
+// (titles, redirects...), which rebuild the site. Settings that need a
+// restart keep their running values and are named in the log. An invalid
+// file changes nothing.
+func (r *reloader) reload() {
+	cfg, err := config.Load(r.path)
 	if err != nil {
-		logger.Error("config reload failed; keeping the running config", "err", err)
-		return old
+		r.logger.Error("config reload failed; keeping the running config", "err", err)
+		return
 	}
-	cfg = mode.config(cfg)
-	if cfg.Gemini.Listen != old.Gemini.Listen || cfg.Gopher.Listen != old.Gopher.Listen ||
-		cfg.Hostname != old.Hostname || cfg.Capsule != old.Capsule || cfg.Gemini.Certs != old.Gemini.Certs {
-		logger.Warn("listen addresses, hostname, capsule and certs folder change only on restart; other settings reloaded")
-		cfg.Gemini, cfg.Gopher, cfg.Hostname, cfg.Capsule = old.Gemini, old.Gopher, old.Hostname, old.Capsule
+	cfg = r.mode.config(cfg)
+	old := r.cfg
+	if keys := restartKeys(old, cfg); len(keys) > 0 {
+		r.logger.Warn("these settings change only on restart; the running values stay", "keys", keys)
+		cfg.Hostname, cfg.Capsule = old.Hostname, old.Capsule
+		cfg.Gemini.Listen, cfg.Gemini.Port, cfg.Gemini.Certs, cfg.Gemini.TicketKeys = old.Gemini.Listen, old.Gemini.Port, old.Gemini.Certs, old.Gemini.TicketKeys
+		cfg.Gopher.Listen, cfg.Gopher.Port = old.Gopher.Listen, old.Gopher.Port
+		cfg.Titan, cfg.State = old.Titan, old.State
 	}
+	r.cfg = cfg
+	r.logOut.apply(cfg.Log)
+	r.limiter.SetLimits(limits(cfg))
+	r.gemini.Configure(netSettings(cfg, cfg.Gemini.ProxyProtocol))
+	if r.gopher != nil {
+		r.gopher.Configure(netSettings(cfg, cfg.Gopher.ProxyProtocol))
+	}
+	if err := r.certs.Reload(); err != nil {
+		r.logger.Error("reloading certificates; keeping the old ones", "err", err)
+	}
+	if r.tickets != nil {
+		if err := r.tickets.Refresh(); err != nil {
+			r.logger.Error("reloading session ticket keys; keeping the old ones", "err", err)
+		}
+	}
+	r.logger.Info("configuration reloaded", "file", cfg.File, "log_level", cfg.Log.Level, "log_format", cfg.Log.Format,
+		"client_addr", cfg.Log.ClientAddr, "rate", cfg.Limits.Rate, "burst", cfg.Limits.Burst,
+		"per_address", cfg.Limits.PerAddress, "connections", cfg.Limits.Connections)
+	// Last: it rebuilds the site from the capsule, the slow part.
 	_, strDiags := catalog(cfg)
-	logDiagnostics(logger, strDiags)
-	copts, sopts := siteOptions(cfg, ports)
-	mode.site(&sopts)
-	if err := pub.SetOptions(copts, sopts); err != nil {
-		logger.Error("reloading capsule", "err", err)
+	logDiagnostics(r.logger, strDiags)
+	copts, sopts := siteOptions(cfg, r.ports)
+	r.mode.site(&sopts)
+	if r.uploader != nil {
+		sopts.Uploads = r.uploader.serve
 	}
-	if err := certs.Reload(); err != nil {
-		logger.Error("reloading certificates; keeping the old ones", "err", err)
+	if err := r.pub.SetOptions(copts, sopts); err != nil {
+		r.logger.Error("reloading capsule", "err", err)
 	}
-	logger.Info("configuration reloaded", "file", cfg.File)
-	return cfg
+}
+
+// restartKeys names the settings that differ between a and b and take
+// effect only on restart.
+func restartKeys(a, b *config.Config) []string {
+	var keys []string
+	for _, k := range []struct {
+		name    string
+		changed bool
+	}{
+		{"hostname", a.Hostname != b.Hostname},
+		{"capsule", a.Capsule != b.Capsule},
+		{"gemini.listen", a.Gemini.Listen != b.Gemini.Listen},
+		{"gemini.port", a.Gemini.Port != b.Gemini.Port},
+		{"gemini.certs", a.Gemini.Certs != b.Gemini.Certs},
+		{"gemini.ticket_keys", a.Gemini.TicketKeys != b.Gemini.TicketKeys},
+		{"gopher.listen", a.Gopher.Listen != b.Gopher.Listen},
+		{"titan", !reflect.DeepEqual(a.Titan, b.Titan)},
+		{"state", a.State != b.State},
+		{"gopher.port", a.Gopher.Port != b.Gopher.Port},
+	} {
+		if k.changed {
+			keys = append(keys, k.name)
+		}
+	}
+	return keys
+}
+
+// limits maps [limits] to the per-address limits.
+func limits(cfg *config.Config) netserve.Limits {
+	return netserve.Limits{Rate: cfg.Limits.Rate, Burst: cfg.Limits.Burst, PerAddress: cfg.Limits.PerAddress}
+}
+
+// netSettings maps the config to one server's connection settings.
+func netSettings(cfg *config.Config, proxy bool) netserve.Settings {
+	mode, err := netserve.ParseAddrMode(cfg.Log.ClientAddr)
+	if err != nil {
+		mode = netserve.AddrNone // config validated it; be private if not
+	}
+	return netserve.Settings{
+		Connections: cfg.Limits.Connections,
+		ReadTimeout: cfg.Limits.ReadTimeout,
+		SendTimeout: cfg.Limits.SendTimeout,
+		ClientAddr:  mode,
+		Proxy:       proxy,
+		Trusted:     cfg.Proxy.Trusted,
+	}
 }
 
 type publicPorts struct{ gemini, gopher int }

@@ -41,6 +41,8 @@ type Config struct {
 	Render   Render
 	Feed     Feed
 	Index    Index
+	Limits   Limits   // per-client-address limits and connection timeouts
+	Proxy    Proxy    // PROXY protocol senders
 	Removed  []string // paths that answer 52 Gone; each starts with "/"
 	Robots   string   // body of /robots.txt when the capsule has none; "" = built-in default
 	Favicon  string   // body of /favicon.txt: one emoji
@@ -62,15 +64,18 @@ type Config struct {
 
 // Gemini configures the Gemini server.
 type Gemini struct {
-	Listen string // host:port to bind; port 0 picks a free one (tests)
-	Port   int    // public port in URLs and request checks; 0 = the port actually bound
-	Certs  string // absolute certificate folder
+	Listen        string // host:port to bind; port 0 picks a free one (tests)
+	Port          int    // public port in URLs and request checks; 0 = the port actually bound
+	Certs         string // absolute certificate folder
+	ProxyProtocol bool   // expect a PROXY v1/v2 header from Proxy.Trusted on every connection
+	TicketKeys    string // absolute session ticket key file; "" = per-process keys
 }
 
 // Gopher configures the Gopher server.
 type Gopher struct {
-	Listen string // host:port to bind; "" disables Gopher
-	Port   int    // public port written into menus; 0 = the port actually bound
+	Listen        string // host:port to bind; "" disables Gopher
+	Port          int    // public port written into menus; 0 = the port actually bound
+	ProxyProtocol bool   // expect a PROXY v1/v2 header from Proxy.Trusted on every connection
 }
 
 // Enabled reports whether Gopher is served.
@@ -78,8 +83,9 @@ func (g Gopher) Enabled() bool { return g.Listen != "" }
 
 // Log configures logging.
 type Log struct {
-	ClientAddr bool   // log client addresses
+	ClientAddr string // "full", "truncated" (IPv4 /24, IPv6 /48) or "none"
 	Level      string // "debug", "info", "warn" or "error"
+	Format     string // "text" or "json"
 }
 
 // SlogLevel returns Level as a slog.Level.

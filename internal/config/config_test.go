@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -36,16 +37,19 @@ func TestDefaults(t *testing.T) {
 		Capsule:  filepath.Join(filepath.Dir(siteFile), "capsule"),
 		Lang:     "en",
 		Timezone: time.UTC,
-		Gemini:   Gemini{Listen: ":1965", Port: 1965, Certs: filepath.Join(filepath.Dir(siteFile), "certs")},
-		Gopher:   Gopher{Listen: ":7070", Port: 7070},
-		Log:      Log{ClientAddr: true, Level: "info"},
-		Render:   Render{Links: "block", DeepHeadings: "h3", Emphasis: "strip"},
-		Feed:     Feed{Entries: 20, IDAuthority: "localhost"},
-		Index:    Index{Recent: 30, PageSize: 50},
-		Favicon:  "📰",
-		Cache:    Cache{Size: 64 << 20},
-		State:    filepath.Join(filepath.Dir(siteFile), "state"),
-		Titan:    Titan{MaxSize: 1 << 20},
+		Gemini: Gemini{Listen: ":1965", Port: 1965, Certs: filepath.Join(filepath.Dir(siteFile), "certs"),
+			TicketKeys: filepath.Join(filepath.Dir(siteFile), "certs", "tickets.key")},
+		Gopher: Gopher{Listen: ":7070", Port: 7070},
+		Log:    Log{ClientAddr: "truncated", Level: "info", Format: "text"},
+		Limits: Limits{Rate: 10, Burst: 60, PerAddress: 16, Connections: 1024,
+			ReadTimeout: 10 * time.Second, SendTimeout: 30 * time.Second},
+		Render:  Render{Links: "block", DeepHeadings: "h3", Emphasis: "strip"},
+		Feed:    Feed{Entries: 20, IDAuthority: "localhost"},
+		Index:   Index{Recent: 30, PageSize: 50},
+		Favicon: "📰",
+		Cache:   Cache{Size: 64 << 20},
+		State:   filepath.Join(filepath.Dir(siteFile), "state"),
+		Titan:   Titan{MaxSize: 1 << 20},
 	}
 	c.pos = nil // positions are the file's, not settings
 	if !reflect.DeepEqual(c, want) {
@@ -78,7 +82,8 @@ func TestExampleIsDefaults(t *testing.T) {
 	}
 	for _, key := range []string{"title", "hostname", "capsule", "lang", "author", "timezone", "removed",
 		"robots", "favicon", "[gemini]", "listen", "port", "certs", "[gopher]", "[log]", "client_addr",
-		"level", "[render]", "links", "deep_headings", "emphasis", "[feed]", "entries", "[index]", "recent"} {
+		"level", "format", "[limits]", "rate", "burst", "per_address", "connections", "read_timeout", "send_timeout",
+		"[proxy]", "trusted", "proxy_protocol", "ticket_keys", "[render]", "links", "deep_headings", "emphasis", "[feed]", "entries", "[index]", "recent"} {
 		if !strings.Contains(Example, key) {
 			t.Errorf("Example does not document %s", key)
 		}
@@ -119,10 +124,27 @@ func TestValid(t *testing.T) {
 		{"gopher port defaults to listen port", "[gopher]\nlisten = \":70\"", func(c *Config) bool { return c.Gopher.Enabled() && c.Gopher.Port == 70 }},
 		{"both on port 0", "[gemini]\nlisten = \":0\"\n[gopher]\nlisten = \":0\"", func(c *Config) bool { return c.Gopher.Port == 0 }},
 		{"same port, different hosts", "[gemini]\nlisten = \"127.0.0.1:1965\"\n[gopher]\nlisten = \"127.0.0.2:1965\"", func(c *Config) bool { return c.Gopher.Listen == "127.0.0.2:1965" && c.Gopher.Port == 1965 }},
-		{"log", "[log]\nclient_addr = false\nlevel = \"debug\"",
+		{"log", "[log]\nclient_addr = \"full\"\nlevel = \"debug\"\nformat = \"json\"",
 			func(c *Config) bool {
-				return !c.Log.ClientAddr && c.Log.Level == "debug" && c.Log.SlogLevel().String() == "DEBUG"
+				return c.Log.ClientAddr == "full" && c.Log.Level == "debug" && c.Log.SlogLevel().String() == "DEBUG" && c.Log.Format == "json"
 			}},
+		{"log client_addr false is none", "[log]\nclient_addr = false", func(c *Config) bool { return c.Log.ClientAddr == "none" }},
+		{"log client_addr true is full", "[log]\nclient_addr = true", func(c *Config) bool { return c.Log.ClientAddr == "full" }},
+		{"log client_addr none", "[log]\nclient_addr = \"none\"", func(c *Config) bool { return c.Log.ClientAddr == "none" }},
+		{"limits", "[limits]\nrate = 2.5\nburst = 5\nper_address = 0\nconnections = 10\nread_timeout = \"5s\"\nsend_timeout = \"1m\"",
+			func(c *Config) bool {
+				return c.Limits == Limits{Rate: 2.5, Burst: 5, PerAddress: 0, Connections: 10, ReadTimeout: 5 * time.Second, SendTimeout: time.Minute}
+			}},
+		{"rate as an integer, or off", "[limits]\nrate = 0", func(c *Config) bool { return c.Limits.Rate == 0 }},
+		{"proxy", "[proxy]\ntrusted = [\"10.0.0.5\", \"192.168.0.0/16\", \"2001:db8::/32\", \"::ffff:10.1.0.0/112\"]\n[gemini]\nproxy_protocol = true\n[gopher]\nproxy_protocol = true",
+			func(c *Config) bool {
+				want := []netip.Prefix{netip.MustParsePrefix("10.0.0.5/32"), netip.MustParsePrefix("192.168.0.0/16"),
+					netip.MustParsePrefix("2001:db8::/32"), netip.MustParsePrefix("10.1.0.0/16")}
+				return c.Gemini.ProxyProtocol && c.Gopher.ProxyProtocol && reflect.DeepEqual(c.Proxy.Trusted, want)
+			}},
+		{"ticket keys follow the certs folder", "[gemini]\ncerts = \"/etc/tls\"", func(c *Config) bool { return c.Gemini.TicketKeys == "/etc/tls/tickets.key" }},
+		{"ticket keys elsewhere", "[gemini]\nticket_keys = \"shared/t.key\"", func(c *Config) bool { return c.Gemini.TicketKeys == filepath.Join(dir, "shared", "t.key") }},
+		{"ticket keys off", "[gemini]\nticket_keys = \"\"", func(c *Config) bool { return c.Gemini.TicketKeys == "" }},
 		{"render", "[render]\nlinks = \"numbered\"\ndeep_headings = \"text\"\nemphasis = \"keep\"",
 			func(c *Config) bool {
 				return c.Render == Render{Links: "numbered", DeepHeadings: "text", Emphasis: "keep"}
@@ -243,7 +265,23 @@ func TestInvalid(t *testing.T) {
 		// wrong types
 		{"title is a number", "title = 5", []problem{{"title", 1, "want a string, got an integer"}}},
 		{"port is a string", "[gemini]\nport = \"1965\"", []problem{{"gemini.port", 2, "want an integer, got a string"}}},
-		{"client_addr is a string", "[log]\nclient_addr = \"yes\"", []problem{{"log.client_addr", 2, "want true or false, got a string"}}},
+		{"client_addr is another word", "[log]\nclient_addr = \"yes\"", []problem{{"log.client_addr", 2, "want one of full, truncated, none"}}},
+		{"client_addr is a number", "[log]\nclient_addr = 24", []problem{{"log.client_addr", 2, "got an integer"}}},
+		{"bad log format", "[log]\nformat = \"xml\"", []problem{{"log.format", 2, "text, json"}}},
+		{"rate negative", "[limits]\nrate = -1", []problem{{"limits.rate", 2, "out of range"}}},
+		{"rate a string", "[limits]\nrate = \"10/s\"", []problem{{"limits.rate", 2, "want a number, got a string"}}},
+		{"burst zero", "[limits]\nburst = 0", []problem{{"limits.burst", 2, "1..1000000"}}},
+		{"per_address negative", "[limits]\nper_address = -1", []problem{{"limits.per_address", 2, "0..1000000"}}},
+		{"connections zero", "[limits]\nconnections = 0", []problem{{"limits.connections", 2, "1..1000000"}}},
+		{"read timeout not a duration", "[limits]\nread_timeout = \"10\"", []problem{{"limits.read_timeout", 2, "not a duration"}}},
+		{"read timeout a number", "[limits]\nread_timeout = 10", []problem{{"limits.read_timeout", 2, "want a string, got an integer"}}},
+		{"send timeout too long", "[limits]\nsend_timeout = \"2h\"", []problem{{"limits.send_timeout", 2, "out of range"}}},
+		{"unknown limits key", "[limits]\nrps = 5", []problem{{"limits.rps", 2, "unknown key"}}},
+		{"bad trusted entry", "[proxy]\ntrusted = [\"10.0.0.0/8\", \"lb.example\"]", []problem{{"proxy.trusted", 2, "not an address or CIDR"}}},
+		{"bad trusted cidr", "[proxy]\ntrusted = [\"10.0.0.0/33\"]", []problem{{"proxy.trusted", 2, "not an address or CIDR"}}},
+		{"proxy protocol without trusted", "[gemini]\nproxy_protocol = true", []problem{{"gemini.proxy_protocol", 2, "proxy.trusted is empty"}}},
+		{"gopher proxy protocol without trusted", "[gopher]\nproxy_protocol = true", []problem{{"gopher.proxy_protocol", 2, "proxy.trusted is empty"}}},
+		{"proxy protocol a string", "[gemini]\nproxy_protocol = \"yes\"", []problem{{"gemini.proxy_protocol", 2, "want true or false"}}},
 		{"removed is a string", `removed = "/a"`, []problem{{"removed", 1, "want a list of strings, got a string"}}},
 		{"removed holds numbers", `removed = [1, 2]`, []problem{{"removed", 1, "want a list of strings"}}},
 		{"entries is a float", "[feed]\nentries = 2.5", []problem{{"feed.entries", 2, "want an integer, got a number with a fraction"}}},

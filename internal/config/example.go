@@ -54,6 +54,19 @@ listen = ":1965"
 # Folder for the TLS certificate and key. Created (0700) with a self-signed
 # certificate for hostname on first start; keys are written 0600.
 certs = "certs"
+# Expect a PROXY protocol header (v1 or v2, as HAProxy's send-proxy and
+# send-proxy-v2 write them) on every connection, from an address listed
+# in trusted under [proxy]; the client address in the log and limits is then
+# the one the header names. Connections from anywhere else are closed.
+proxy_protocol = false
+# Session ticket keys, shared by every instance behind one load balancer
+# so that a returning reader resumes its TLS session on any of them. The
+# file is created (0600) if missing; a new key is added every 24 hours and
+# used once every instance has had time to read it, and old keys are still
+# accepted for two days. Give every instance the same file (and the same
+# certificate). Default: tickets.key in the certs folder. "" keeps keys in
+# memory only, one set per process.
+# ticket_keys = "certs/tickets.key"
 
 [gopher]
 # Address to listen on, host:port. An empty string disables Gopher.
@@ -61,12 +74,52 @@ listen = ":7070"
 # Public port written into menus (may differ behind NAT). Default: the
 # listen port.
 # port = 7070
+# Expect a PROXY protocol header (v1 or v2); see [gemini].
+proxy_protocol = false
 
 [log]
-# Log the client address of each request. Set false for privacy.
-client_addr = true
+# How much of a reader's address the access log keeps:
+#   "truncated" the network only: the IPv4 /24 or IPv6 /48 (203.0.113.0/24)
+#   "full"      the address and port (203.0.113.7:51234)
+#   "none"      nothing
+# (true and false, from older versions, mean "full" and "none".)
+client_addr = "truncated"
 # Least severe level logged: "debug", "info", "warn" or "error".
 level = "info"
+# "text" (key=value lines) or "json" (one object per line). Both protocols
+# write the same access log record: msg=request proto client request
+# status bytes duration, and error when a response was cut short.
+format = "text"
+
+[limits]
+# Limits per client address (IPv6: per /64), for Gemini and Gopher
+# together, and connection timeouts. The defaults are far above what a
+# reader does; behind a load balancer without proxy_protocol every client
+# shares its address, so raise them or turn on the PROXY protocol.
+# Connections (Gemini and Gopher serve one request each) per second, the
+# refill rate of each address's token bucket; 0 turns the limit off. Over
+# it a client gets "44 <seconds>" (Gemini) or a "Too many requests" error
+# item (Gopher); one that goes on regardless is closed before any TLS work.
+rate = 10
+# Connections an address may open at once above the rate.
+burst = 60
+# Connections an address may hold open at once; 0 turns the cap off.
+per_address = 16
+# Connections each server (Gemini, Gopher) holds at once. When full, the
+# connection that has waited longest without sending its request makes
+# room; if there is none, the new one is closed.
+connections = 1024
+# Time from connecting to a complete request line, TLS handshake included.
+read_timeout = "10s"
+# Longest wait for a client to take the next 17 KiB of a response: a
+# response may take as long as it needs while the client keeps reading.
+send_timeout = "30s"
+
+[proxy]
+# Addresses and CIDR blocks of the load balancers allowed to send PROXY
+# headers (gemini.proxy_protocol, gopher.proxy_protocol), e.g.
+# ["10.0.0.5", "10.1.0.0/16", "2001:db8::/32"].
+trusted = []
 
 [render]
 # Where link lines go in converted Markdown:

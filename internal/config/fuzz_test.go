@@ -19,6 +19,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("hostname = \"2001:db8::1\"\n[gopher]\nlisten = \"\"\nport = 70\n"))
 	f.Add([]byte("gemini = { listen = \"127.0.0.1:0\" }\nrender.links = \"end\"\nTitle = \"x\"\n"))
 	f.Add([]byte("[gemini\n"))
+	f.Add([]byte("[limits]\nrate = 0.5\nread_timeout = \"1s\"\n[proxy]\ntrusted = [\"::ffff:1.2.3.4/120\"]\n[gopher]\nproxy_protocol = true\n[log]\nclient_addr = false\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data, siteFile)
 		c2, err2 := Parse(data, siteFile)
@@ -74,6 +75,25 @@ func FuzzParse(f *testing.F) {
 		if c.Gopher.Enabled() {
 			if _, err := checkListen(c.Gopher.Listen); err != nil {
 				t.Errorf("accepted bad gopher listen: %v", err)
+			}
+		}
+		// Network keys: modes known, limits in range, PROXY only with
+		// trusted senders.
+		switch {
+		case !slices.Contains([]string{"full", "truncated", "none"}, c.Log.ClientAddr),
+			!slices.Contains([]string{"text", "json"}, c.Log.Format):
+			t.Errorf("bad log mode %+v", c.Log)
+		case c.Limits.Rate < 0 || c.Limits.Burst < 1 || c.Limits.PerAddress < 0 || c.Limits.Connections < 1,
+			c.Limits.ReadTimeout <= 0 || c.Limits.SendTimeout <= 0:
+			t.Errorf("limits out of range: %+v", c.Limits)
+		case (c.Gemini.ProxyProtocol || c.Gopher.ProxyProtocol) && len(c.Proxy.Trusted) == 0:
+			t.Error("PROXY protocol accepted without trusted senders")
+		case c.Gemini.TicketKeys != "" && !filepath.IsAbs(c.Gemini.TicketKeys):
+			t.Errorf("relative ticket key path %q", c.Gemini.TicketKeys)
+		}
+		for _, p := range c.Proxy.Trusted {
+			if !p.IsValid() || p != p.Masked() || p.Addr().Is4In6() {
+				t.Errorf("trusted prefix %v not canonical", p)
 			}
 		}
 		for _, p := range c.Removed {

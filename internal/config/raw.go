@@ -32,22 +32,31 @@ type rawConfig struct {
 	Strings  toml.Primitive `toml:"strings"`
 	State    toml.Primitive `toml:"state"`
 	Titan    toml.Primitive `toml:"titan"`
+	// Network front-ends (netserve): see net.go.
+	Limits toml.Primitive `toml:"limits"`
+	Proxy  toml.Primitive `toml:"proxy"`
 }
 
 type rawGemini struct {
 	Listen toml.Primitive `toml:"listen"`
 	Port   toml.Primitive `toml:"port"`
 	Certs  toml.Primitive `toml:"certs"`
+	// Network front-ends (netserve): see net.go.
+	ProxyProtocol toml.Primitive `toml:"proxy_protocol"`
+	TicketKeys    toml.Primitive `toml:"ticket_keys"`
 }
 
 type rawGopher struct {
 	Listen toml.Primitive `toml:"listen"`
 	Port   toml.Primitive `toml:"port"`
+	// Network front-ends (netserve): see net.go.
+	ProxyProtocol toml.Primitive `toml:"proxy_protocol"`
 }
 
 type rawLog struct {
 	ClientAddr toml.Primitive `toml:"client_addr"`
 	Level      toml.Primitive `toml:"level"`
+	Format     toml.Primitive `toml:"format"`
 }
 
 type rawRender struct {
@@ -80,7 +89,6 @@ type values struct {
 	removed                                                           opt[[]string]
 	geminiListen, geminiCerts, gopherListen                           opt[string]
 	geminiPort, gopherPort                                            opt[int]
-	logClientAddr                                                     opt[bool]
 	logLevel, links, deepHeadings, emphasis, idAuthority              opt[string]
 	feedEntries, indexRecent, pageSize                                opt[int]
 	redirects                                                         []rawRedirectRule
@@ -91,6 +99,7 @@ type values struct {
 	titanEnabled                                                      opt[bool]
 	titanMax                                                          opt[byteSize]
 	titanAuthors                                                      []rawTitanRule
+	net                                                               netValues
 }
 
 // decoder decodes one file, collecting every problem.
@@ -136,16 +145,20 @@ func decode(data []byte, file string) (*values, []error) {
 		v.geminiListen = field[string](d, g.Listen, "gemini.listen")
 		v.geminiPort = field[int](d, g.Port, "gemini.port")
 		v.geminiCerts = field[string](d, g.Certs, "gemini.certs")
+		v.net.geminiProxy = field[bool](d, g.ProxyProtocol, "gemini.proxy_protocol")
+		v.net.ticketKeys = field[string](d, g.TicketKeys, "gemini.ticket_keys")
 	}
 	var gg rawGopher
 	if d.table(r.Gopher, "gopher", &gg) {
 		v.gopherListen = field[string](d, gg.Listen, "gopher.listen")
 		v.gopherPort = field[int](d, gg.Port, "gopher.port")
+		v.net.gopherProxy = field[bool](d, gg.ProxyProtocol, "gopher.proxy_protocol")
 	}
 	var l rawLog
 	if d.table(r.Log, "log", &l) {
-		v.logClientAddr = field[bool](d, l.ClientAddr, "log.client_addr")
+		v.net.clientAddr = clientAddrField(d, l.ClientAddr, "log.client_addr")
 		v.logLevel = field[string](d, l.Level, "log.level")
+		v.net.logFormat = field[string](d, l.Format, "log.format")
 	}
 	var rr rawRender
 	if d.table(r.Render, "render", &rr) {
@@ -171,6 +184,7 @@ func decode(data []byte, file string) (*values, []error) {
 	v.state = field[string](d, r.State, "state")
 	d.titan(r.Titan, data, v)
 	v.redirects = d.redirects(r.Redirect, data)
+	v.net.decodeTables(d, r)
 	d.unknownKeys()
 	return v, d.errs
 }

@@ -73,7 +73,6 @@ func (v *validator) config() *Config {
 	if c.Gopher.Enabled() && sameAddr(c.Gemini.Listen, c.Gopher.Listen) {
 		v.failAt("gopher.listen", r.gopherListen.line, "%q is also gemini.listen", c.Gopher.Listen)
 	}
-	c.Log.ClientAddr = or(r.logClientAddr, true)
 	c.Log.Level = v.oneOf("log.level", r.logLevel, defaultLevel, "debug", "info", "warn", "error")
 	c.Render.Links = v.oneOf("render.links", r.links, defaultLinks, "block", "end", "numbered", "off")
 	c.Render.DeepHeadings = v.oneOf("render.deep_headings", r.deepHeadings, defaultDeepHeadings, "h3", "text")
@@ -94,6 +93,7 @@ func (v *validator) config() *Config {
 	c.Strings = r.strings
 	c.State = v.path("state", r.state, defaultState)
 	c.Titan = v.titan(r)
+	v.net(c)
 	return c
 }
 

@@ -1,11 +1,18 @@
 package frontend
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"broadside/internal/capsule"
+	"broadside/internal/gopher"
 	"broadside/internal/site"
 	"broadside/internal/site/sitetest"
 )
@@ -33,5 +40,33 @@ func TestGopherCacheBounded(t *testing.T) {
 	}
 	if _, used := s.Cache().Len(); used > 8<<10 {
 		t.Errorf("cache grew to %d bytes over its 8 KiB budget", used)
+	}
+}
+
+// TestGopherStreamsTextFiles: a large text file goes out as it is read,
+// so serving it allocates a small fraction of its size, never the file.
+func TestGopherStreamsTextFiles(t *testing.T) {
+	fsys := testCapsule()
+	line := strings.Repeat("a line of text ", 6) + "\n"
+	fsys["big.txt"] = file(strings.Repeat(line, (24<<20)/len(line)))
+	l := liveOf(buildTest(t, fsys))
+	srv := &gopher.Server{Handler: &Gopher{Live: l}, Logger: slog.New(slog.DiscardHandler)}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	c, s := net.Pipe()
+	done := make(chan struct{})
+	go func() { srv.ServeConn(context.Background(), s); close(done) }()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	go io.WriteString(c, "/big.txt\r\n")
+	n, err := io.Copy(io.Discard, c)
+	c.Close()
+	<-done
+	runtime.ReadMemStats(&after)
+	if err != nil || n < 24<<20 {
+		t.Fatalf("served %d bytes: %v", n, err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("serving a 24 MB file allocated %d MB", alloc>>20)
 	}
 }

@@ -24,6 +24,10 @@ type Gemini struct {
 // ServeGemini answers a validated Gemini request from the current site.
 func (g *Gemini) ServeGemini(w gemini.ResponseWriter, r *gemini.Request) {
 	req := &site.Request{Path: r.Path, Proto: site.Gemini, Client: geminiClient(r), Context: r.Context()}
+	if u := r.Upload; u != nil {
+		req.Proto = site.Titan
+		req.Upload = &site.Upload{Mime: u.Mime, Size: u.Size, Token: u.Token, Body: u.Body}
+	}
 	if r.URL != nil && r.URL.RawQuery != "" {
 		q, err := url.PathUnescape(r.URL.RawQuery)
 		if err != nil {

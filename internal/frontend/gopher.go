@@ -216,11 +216,9 @@ func (v view) copyFile(w gopher.ResponseWriter, res site.Response) {
 	}
 	defer f.Close()
 	if itemType(res.Type) == gopher.TypeText {
-		b, err := io.ReadAll(f)
-		if err == nil {
-			err = gopher.WriteText(w, b)
-		}
-		if err != nil {
+		// Streamed line by line: a slow reader of a large text file
+		// costs a buffer, not the file.
+		if _, err := gopher.CopyText(w, f); err != nil {
 			w.SetStatus(gopher.StatusError)
 		}
 		return

@@ -96,8 +96,10 @@ func Parse(file string, src []byte, loc *time.Location) (*Document, error) {
 	var problems []*Error
 	switch {
 	case b.unclosed:
-		problems = append(problems, &Error{File: file, Line: 1, Col: 1, Code: CodeUnclosed, Severity: diag.Error,
-			Msg: fmt.Sprintf("front matter opened by %q is never closed: end it with a line of %s (a horizontal rule at the top is written ***)",
+		// CONVERSION.md: an unclosed block is body text plus a warning,
+		// so the file is still published (as a page, read whole).
+		problems = append(problems, &Error{File: file, Line: 1, Col: 1, Code: CodeUnclosed, Severity: diag.Warning,
+			Msg: fmt.Sprintf("front matter opened by %q is never closed, so the whole file is read as body: end it with a line of %s (a horizontal rule at the top is written ***)",
 				b.openDelim, b.openDelim)})
 	case b.format != None:
 		data := b.data
@@ -131,11 +133,13 @@ func Parse(file string, src []byte, loc *time.Location) (*Document, error) {
 			joined = append(joined, p)
 		}
 	}
-	if len(joined) > 0 && !doc.Meta.Draft {
+	// An unclosed block is read as body, but if it asks for a draft the
+	// author's "not yet" stands, as for a block with errors.
+	if (len(joined) > 0 || b.unclosed) && !doc.Meta.Draft {
 		if line, ok := saysDraft(src); ok {
 			doc.Meta.Draft = true
 			problems = append(problems, &Error{File: file, Line: line, Code: CodeDraftFallback, Severity: diag.Warning,
-				Msg: "the front matter has errors and this line asks for a draft: held back as a draft until fixed"})
+				Msg: "the front matter cannot be read and this line asks for a draft: held back as a draft until fixed"})
 		}
 	}
 	for _, p := range problems {

@@ -141,7 +141,7 @@ func TestParseShape(t *testing.T) {
 		format   Format
 		body     string
 		bodyLine int
-		errLine  int // 0: no error
+		errLine  int // 0: no problem
 	}{
 		{"none", "hello\n", None, "hello\n", 1, 0},
 		{"yaml", "---\ntitle: a\n---\nhello\n", YAML, "hello\n", 4, 0},
@@ -149,8 +149,8 @@ func TestParseShape(t *testing.T) {
 		{"bom stripped from body without front matter", "\ufeffhello", None, "hello", 1, 0},
 		{"bom and front matter", "\ufeff---\ntitle: 1\n---\nx", YAML, "x", 4, 0},
 		{"crlf body kept as is", "---\r\ntitle: 1\r\n---\r\nx\r\ny", YAML, "x\r\ny", 4, 0},
-		{"unclosed yaml is an error, all body", "---\ntitle: a\n\nhello\n", None, "---\ntitle: a\n\nhello\n", 1, 1},
-		{"unclosed toml is an error, all body", "+++\ntitle = 1\n", None, "+++\ntitle = 1\n", 1, 1},
+		{"unclosed yaml is a warning, all body", "---\ntitle: a\n\nhello\n", None, "---\ntitle: a\n\nhello\n", 1, 1},
+		{"unclosed toml is a warning, all body", "+++\ntitle = 1\n", None, "+++\ntitle = 1\n", 1, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,12 +165,14 @@ func TestParseShape(t *testing.T) {
 				}
 				return
 			}
-			var fe *Error
-			if !errors.As(err, &fe) || fe.Line != tt.errLine || fe.File != "a.md" || fe.Code != CodeUnclosed {
-				t.Fatalf("error %#v, want an unclosed *Error on a.md line %d", err, tt.errLine)
+			// CONVERSION.md: an unclosed block is body text plus a
+			// warning, not an error: the file is still published.
+			if err != nil || doc.Broken() {
+				t.Errorf("unclosed block is an error: %v", err)
 			}
-			if !doc.Broken() || len(doc.Diagnostics) != 1 || !strings.Contains(doc.Diagnostics[0].Message, "never closed") {
-				t.Errorf("diagnostics %v do not say the block is unclosed", doc.Diagnostics)
+			if len(doc.Diagnostics) != 1 || doc.Diagnostics[0].Line != tt.errLine || doc.Diagnostics[0].Code != CodeUnclosed ||
+				doc.Diagnostics[0].Severity != diag.Warning || !strings.Contains(doc.Diagnostics[0].Message, "never closed") {
+				t.Errorf("diagnostics %v do not warn that the block is unclosed", doc.Diagnostics)
 			}
 		})
 	}
@@ -296,9 +298,9 @@ func TestParseErrors(t *testing.T) {
 		{"syntax error with published false anywhere in the file",
 			"---\ntags: [a\n---\nbody\npublished: false\n",
 			[]problem{{2, "tags", "unclosed ["}}, Meta{Draft: true}, "body\npublished: false\n"},
-		{"unclosed block that says draft",
+		{"unclosed block that says draft", // a warning, not an error, but still held back
 			"---\ntitle: x\ndraft: yes\nbody\n",
-			[]problem{{1, "", "never closed"}}, Meta{Draft: true}, "---\ntitle: x\ndraft: yes\nbody\n"},
+			nil, Meta{Draft: true}, "---\ntitle: x\ndraft: yes\nbody\n"},
 		{"an error without a draft line is not a draft",
 			"---\ntitle: [x\n---\ndraft is a word here\n",
 			[]problem{{2, "title", "unclosed ["}}, Meta{}, "draft is a word here\n"},

@@ -74,6 +74,7 @@ func LoadCertificates(dir, hostname string, logger *slog.Logger) (*Certificates,
 		logger.Info("restricted certificate folder to its owner", "dir", dir, "was", fi.Mode().Perm().String())
 	}
 	c := &Certificates{dir: dir, hostname: name, logger: logger}
+	removeStaleTemp(dir, logger)
 	if err := c.ensureDefault(); err != nil {
 		return nil, fmt.Errorf("load certificates: %w", err)
 	}
@@ -100,15 +101,29 @@ func (c *Certificates) Reload() error {
 }
 
 // TLSConfig returns a new TLS configuration for the Server: TLS 1.2 at
-// least, the certificate chosen by SNI with the default one for a missing
-// SNI, an IP literal or an unknown name, and a client certificate requested
-// but never required nor verified (handlers see it in Request.TLS).
+// least (1.3 preferred), with only AEAD cipher suites with forward secrecy
+// for 1.2 (no CBC, no SHA-1 MACs, no RSA key exchange); the certificate
+// chosen by SNI with the default one for a missing SNI, an IP literal or
+// an unknown name; and a client certificate requested but never required
+// nor verified (handlers see it in Request.TLS).
 func (c *Certificates) TLSConfig() *tls.Config {
 	return &tls.Config{
 		MinVersion:     tls.VersionTLS12,
+		CipherSuites:   tls12Suites,
 		ClientAuth:     tls.RequestClientCert,
 		GetCertificate: c.getCertificate,
 	}
+}
+
+// tls12Suites are the TLS 1.2 cipher suites offered: ECDHE with AES-GCM or
+// ChaCha20-Poly1305. (TLS 1.3 suites are not configurable and all AEAD.)
+var tls12Suites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 }
 
 // Fingerprint returns the hex SHA-256 fingerprint of the default
@@ -142,8 +157,16 @@ func (c *Certificates) ensureDefault() error {
 	switch {
 	case crtOK && keyOK:
 		return nil
-	case crtOK != keyOK:
-		return fmt.Errorf("only one of %s and %s exists: restore the other or remove both to generate a new pair", crtPath, keyPath)
+	case crtOK && !keyOK:
+		return fmt.Errorf("certificate %s has no key %s: restore the key from a backup; "+
+			"or, to start over with a new certificate (readers who pinned the old one will see a warning), run: rm %s",
+			crtPath, keyPath, shellQuote(crtPath))
+	case keyOK && !crtOK:
+		// The key is written first, so this is what a crash during the
+		// first start leaves behind.
+		return fmt.Errorf("key %s has no certificate %s (a first start interrupted while creating them?): "+
+			"restore the certificate from a backup; or, to make a new pair, run: rm %s",
+			keyPath, crtPath, shellQuote(keyPath))
 	}
 	crtPEM, keyPEM, err := generateCertificate(c.hostname, time.Now())
 	if err != nil {
@@ -162,6 +185,33 @@ func (c *Certificates) ensureDefault() error {
 	c.logger.Info("created self-signed certificate", "host", c.hostname, "cert", crtPath, "key", keyPath,
 		"sha256", hex.EncodeToString(sum[:]))
 	return nil
+}
+
+// tempPrefix starts the names of writeFileAtomic's temporary files.
+const tempPrefix = ".tmp-"
+
+// removeStaleTemp deletes temporary files that a crash in writeFileAtomic
+// left in dir: half-written keys that nothing will ever use.
+func removeStaleTemp(dir string, logger *slog.Logger) {
+	names, _ := filepath.Glob(filepath.Join(dir, tempPrefix+"*"))
+	for _, n := range names {
+		if fi, err := os.Lstat(n); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if err := os.Remove(n); err != nil {
+			logger.Warn("could not remove a stale temporary file", "file", n, "err", err)
+			continue
+		}
+		logger.Info("removed a stale temporary file", "file", n)
+	}
+}
+
+// shellQuote quotes a path for a command line an operator copies.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func (c *Certificates) paths(name string) (crt, key string) {
@@ -269,7 +319,7 @@ func generateCertificate(host string, now time.Time) (crtPEM, keyPEM []byte, err
 // the final mode, syncs it and renames it into place, so a reader never
 // sees a partial key or certificate.
 func writeFileAtomic(name string, data []byte, mode fs.FileMode) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-"+filepath.Base(name)+"-*")
+	f, err := os.CreateTemp(filepath.Dir(name), tempPrefix+filepath.Base(name)+"-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}

@@ -2,15 +2,19 @@ package gemini
 
 import (
 	"bufio"
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
+
+	"broadside/internal/netserve"
 )
 
 // After the response, the server half-closes (TLS close_notify) and reads
@@ -24,92 +28,185 @@ const (
 	lingerBytes   = 256 << 10
 )
 
-// serveConn runs one connection: handshake, request line, validation,
-// handler, flush, close_notify, access log.
-func (s *Server) serveConn(ctx context.Context, c net.Conn, port int) {
-	start := time.Now()
-	log := s.logger()
-	// A forced shutdown or the caller's ctx closes the connection, which
-	// unblocks any read or write in progress.
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
+// Access log statuses for connections that got no Gemini response; the
+// others log the two-digit status sent.
+const (
+	logTimeout  = "timeout"   // no complete request line within ReadTimeout
+	logClosed   = "closed"    // the client went away before a request line
+	logTLSError = "tls_error" // the TLS handshake failed
+)
 
-	tc, isTLS := c.(*tls.Conn)
-	c.SetDeadline(start.Add(s.readTimeout()))
+// serveConn runs one connection: handshake, request line, validation,
+// handler, flush, close_notify. The read deadline for the handshake and
+// the request line together was set by netserve when the connection was
+// accepted.
+func (s *Server) serveConn(c *netserve.Conn) {
+	log := s.logger()
+	ctx := c.Context()
+	var conn net.Conn = c
+	tc, isTLS := s.wrapTLS(c)
 	if isTLS {
+		conn = tc
 		if err := tc.HandshakeContext(ctx); err != nil {
-			log.Debug("tls handshake failed", "error", err)
+			c.SetStatus(noRequestStatus(err, logTLSError))
+			c.SetError(fmt.Errorf("tls handshake: %w", err))
 			c.Close()
 			return
 		}
 	}
-
-	rec := accessRecord{start: start, remote: c.RemoteAddr()}
-	line, status, meta, err := readRequestLine(c)
+	line, rest, status, meta, err := readRequestLine(conn)
 	if err != nil {
 		// Nothing usable arrived in time (or the client went away): close
 		// without a response, which is all a silent client deserves.
-		rec.err = err
-		rec.duration = time.Since(start)
-		s.finish(c, true)
-		s.logAccess(log, rec)
+		c.SetStatus(noRequestStatus(err, logClosed))
+		c.SetError(err)
+		c.Finish()
+		s.finish(conn, true)
 		return
 	}
-	c.SetWriteDeadline(time.Now().Add(s.writeTimeout()))
-	w := newResponse(c, log)
+	if !c.Begin() {
+		conn.Close() // closed by shutdown while the line arrived
+		return
+	}
+	c.SetRequest(logRequest(line))
+	cw := &countWriter{w: conn}
+	w := newResponse(cw, log)
 	var req *Request
 	if status == 0 {
-		req, status, meta = ParseRequest(line, s.Hostnames, port)
+		req, status, meta = parseRequest(line, s.Hostnames, s.port(c), s.Titan)
+	}
+	if req != nil && req.Upload != nil {
+		req.Upload.Body = &uploadBody{buf: rest, conn: conn, n: req.Upload.Size, timeout: s.uploadTimeout()}
 	}
 	complete := true
 	if req == nil {
 		w.WriteHeader(status, meta)
 	} else {
-		rec.host, rec.path = req.Host, req.Path
 		req.RemoteAddr = c.RemoteAddr()
 		if isTLS {
 			st := tc.ConnectionState()
 			req.TLS = &st
 		}
-		rctx, cancel := context.WithTimeout(ctx, s.writeTimeout())
-		req.ctx = rctx
+		req.ctx = ctx
 		complete = s.runHandler(w, req, log)
-		cancel()
 	}
-	if complete {
-		if err := w.flush(); err != nil {
-			rec.err = err
-		}
+	if !complete {
+		c.SetError(fmt.Errorf("response cut short after %d bytes: handler panic", cw.n))
+	} else if err := w.flush(); err != nil {
+		c.SetError(fmt.Errorf("response cut short after %d bytes: %w", cw.n, err))
 	}
-	rec.status, rec.bytes = w.status, w.bytes
+	c.SetStatus(strconv.Itoa(int(w.status)))
+	c.SetBytes(cw.n)
 	// The duration is the request's, not the lingering close's: a client
 	// that keeps the socket open after close_notify is not slow service.
-	rec.duration = time.Since(start)
-	s.finish(c, complete)
-	s.logAccess(log, rec)
+	c.Finish()
+	s.finish(conn, complete && w.err == nil)
+}
+
+// refuse answers a connection the limits turned away. At the connection
+// cap it closes at once, before the handshake: when the server is full, a
+// TLS handshake per refusal would be the most expensive way to say no.
+// Over the rate it answers 44 with the seconds to wait, after the
+// handshake but without reading the request.
+func (s *Server) refuse(c *netserve.Conn, r netserve.Refusal) {
+	if r.Busy {
+		c.Close()
+		return
+	}
+	var conn net.Conn = c
+	if tc, ok := s.wrapTLS(c); ok {
+		conn = tc
+		if err := tc.HandshakeContext(c.Context()); err != nil {
+			c.SetStatus(noRequestStatus(err, logTLSError))
+			c.SetError(fmt.Errorf("tls handshake: %w", err))
+			c.Close()
+			return
+		}
+	}
+	secs := max(int(r.Retry/time.Second), 1)
+	cw := &countWriter{w: conn}
+	w := newResponse(cw, s.logger())
+	w.WriteHeader(StatusSlowDown, strconv.Itoa(secs))
+	if err := w.flush(); err != nil {
+		c.SetError(err)
+	}
+	c.SetStatus(strconv.Itoa(int(StatusSlowDown)))
+	c.SetBytes(cw.n)
+	c.Finish()
+	s.finish(conn, w.err == nil)
+}
+
+// uploadTimeout is how long a Titan upload may pause between pieces.
+func (s *Server) uploadTimeout() time.Duration {
+	if s.Settings.SendTimeout > 0 {
+		return s.Settings.SendTimeout
+	}
+	return netserve.DefaultSendTimeout
+}
+
+// wrapTLS puts TLS over c when the server has a TLS configuration.
+func (s *Server) wrapTLS(c net.Conn) (*tls.Conn, bool) {
+	if s.TLSConfig == nil {
+		return nil, false
+	}
+	return tls.Server(c, s.TLSConfig), true
+}
+
+// port is the public port requests must name.
+func (s *Server) port(c net.Conn) int {
+	if s.Port != 0 {
+		return s.Port
+	}
+	if a, ok := c.LocalAddr().(*net.TCPAddr); ok {
+		return a.Port
+	}
+	return DefaultPort
+}
+
+// noRequestStatus tells a timeout from other failures to get a request.
+func noRequestStatus(err error, other string) string {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return logTimeout
+	}
+	return other
+}
+
+// logRequest is the request line as the access log shows it: valid UTF-8,
+// and without the query, which holds what readers type into search
+// prompts and is theirs, not the log's ("?" shows there was one).
+func logRequest(line []byte) string {
+	s := strings.ToValidUTF8(string(line), "\uFFFD")
+	if i := strings.IndexByte(s, '?'); i >= 0 {
+		s = s[:i+1]
+	}
+	return s
 }
 
 // readRequestLine reads at most MaxRequestLength+2 bytes, never more, so a
 // huge line is rejected without being buffered. It returns the URI without
 // CRLF, or a 59 status for an over-long line or one not ending in CRLF, or
 // an error when no line arrived (timeout, EOF on an empty connection).
-func readRequestLine(c net.Conn) ([]byte, Status, string, error) {
+func readRequestLine(c net.Conn) (line, rest []byte, st Status, meta string, err error) {
 	br := bufio.NewReaderSize(c, MaxRequestLength+2)
-	line, err := br.ReadSlice('\n')
+	line, err = br.ReadSlice('\n')
 	switch {
 	case err == nil:
 		if len(line) < 2 || line[len(line)-2] != '\r' {
-			return nil, StatusBadRequest, metaNoCRLF, nil
+			return nil, nil, StatusBadRequest, metaNoCRLF, nil
 		}
-		return line[:len(line)-2], 0, "", nil
+		// What came after the line is the start of a Titan upload's
+		// body; copy it out of the reader's buffer with the line.
+		rest, _ = br.Peek(br.Buffered())
+		rest = append([]byte(nil), rest...)
+		return line[:len(line)-2], rest, 0, "", nil
 	case errors.Is(err, bufio.ErrBufferFull):
-		return nil, StatusBadRequest, metaTooLong, nil
+		return nil, nil, StatusBadRequest, metaTooLong, nil
 	case errors.Is(err, io.EOF) && len(line) > 0:
 		// The client half-closed after a line without CRLF: it can still
 		// read the answer.
-		return nil, StatusBadRequest, metaNoCRLF, nil
+		return nil, nil, StatusBadRequest, metaNoCRLF, nil
 	default:
-		return nil, 0, "", fmt.Errorf("read request line: %w", err)
+		return nil, nil, 0, "", fmt.Errorf("read request line: %w", err)
 	}
 }
 
@@ -160,4 +257,16 @@ func (s *Server) finish(c net.Conn, complete bool) {
 		}
 	}
 	c.Close()
+}
+
+// countWriter counts the bytes that reached the writer under it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -55,9 +55,33 @@ func testHandler() Handler {
 	})
 }
 
+// newTestServer returns a server without TLS, for tests over plain
+// net.Pipe.
 func newTestServer(h Handler) *Server {
 	return &Server{Hostnames: []string{testHost, "::1"}, Handler: h}
 }
+
+// newTLSTestServer returns a server with a self-signed certificate for
+// testHost.
+func newTLSTestServer(h Handler) *Server {
+	s := newTestServer(h)
+	s.TLSConfig = testTLSConfig()
+	return s
+}
+
+// testTLSConfig is made once: generating a key per test would dominate
+// the test time.
+var testTLSConfig = sync.OnceValue(func() *tls.Config {
+	crt, key, err := generateCertificate(testHost, time.Now())
+	if err != nil {
+		panic(err)
+	}
+	cert, err := tls.X509KeyPair(crt, key)
+	if err != nil {
+		panic(err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}}
+})
 
 // response is what a client saw on one connection.
 type seen struct {
@@ -88,14 +112,16 @@ func (s *rawEOFSpy) Read(p []byte) (int, error) {
 
 // pipeRoundTrip sends raw over TLS on net.Pipe to s.ServeConn, reads
 // everything until the server ends the connection, and checks that
-// ServeConn returned.
+// ServeConn returned. s must have a TLSConfig.
 func pipeRoundTrip(t *testing.T, s *Server, raw []byte) seen {
 	t.Helper()
+	if s.TLSConfig == nil {
+		t.Fatal("pipeRoundTrip needs a TLS server")
+	}
 	cp, sp := net.Pipe()
-	srvTLS := tls.Server(sp, &tls.Config{Certificates: []tls.Certificate{newTestCert(t, testHost)}})
 	done := make(chan struct{})
 	go func() {
-		s.ServeConn(context.Background(), srvTLS)
+		s.ServeConn(context.Background(), sp)
 		close(done)
 	}()
 	spy := &rawEOFSpy{Conn: cp}

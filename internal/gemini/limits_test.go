@@ -8,10 +8,11 @@ import (
 	"io"
 	"net"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"broadside/internal/netserve"
 )
 
 // TestLongLineNotBuffered checks that a 64 KB request line is answered
@@ -60,8 +61,9 @@ func (c *countingConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
-// TestWriteTimeout checks that a client that never reads is cut off by
-// WriteTimeout, and that the handler's context ends with it.
+// TestWriteTimeout checks that a client that never reads is cut off once
+// no write has made progress for SendTimeout, that the handler's context
+// ends with it, and that the log says the response was cut short.
 func TestWriteTimeout(t *testing.T) {
 	var logs syncBuffer
 	ctxEnded := make(chan struct{})
@@ -76,7 +78,7 @@ func TestWriteTimeout(t *testing.T) {
 		<-r.Context().Done()
 		close(ctxEnded)
 	}))
-	s.WriteTimeout = 200 * time.Millisecond
+	s.Settings.SendTimeout = 200 * time.Millisecond
 	s.Logger = newJSONLogger(&logs)
 	cp, sp := net.Pipe()
 	defer cp.Close()
@@ -96,85 +98,119 @@ func TestWriteTimeout(t *testing.T) {
 			t.Fatal("stuck writer not cut off")
 		}
 	}
-	if rec := lastRecord(t, &logs); rec["error"] == nil || rec["status"] != float64(20) {
-		t.Errorf("access log = %v, want status 20 with a write error", rec)
+	rec := lastRecord(t, &logs)
+	if e, _ := rec["error"].(string); rec["status"] != "20" || !strings.HasPrefix(e, "response cut short") {
+		t.Errorf("access log = %v, want status 20 with a cut-short error", rec)
 	}
 }
 
-// TestMaxConns checks that with MaxConns 1 handlers never run
-// concurrently, and that queued clients are all served once the first
-// finishes.
-func TestMaxConns(t *testing.T) {
+// TestConnectionCap checks that at Settings.Connections a new client is
+// closed before any TLS handshake while the request in flight is served,
+// and that a client is served again once a slot is free.
+func TestConnectionCap(t *testing.T) {
 	certs, err := LoadCertificates(t.TempDir(), "localhost", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var running, most atomic.Int32
 	release := make(chan struct{})
 	entered := make(chan struct{}, 3)
 	s := &Server{
 		Hostnames: []string{"localhost"},
 		TLSConfig: certs.TLSConfig(),
-		MaxConns:  1,
+		Settings:  netserve.Settings{Connections: 1},
 		Handler: HandlerFunc(func(w ResponseWriter, r *Request) {
-			n := running.Add(1)
-			defer running.Add(-1)
-			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
-			}
 			entered <- struct{}{}
-			<-release
+			if r.Path == "/hold" {
+				<-release
+			}
 			w.WriteHeader(StatusSuccess, "text/plain")
 		}),
 	}
 	addr := startTLSServer(t, s)
 	_, port, _ := net.SplitHostPort(addr)
-
-	conns := make([]*tls.Conn, 3)
-	for i := range conns {
-		raw, err := net.Dial("tcp", addr)
+	get := func(path string) (string, error) {
+		c, err := tls.DialWithDialer(&net.Dialer{Timeout: testBound}, "tcp", addr, &tls.Config{InsecureSkipVerify: true, ServerName: "localhost"})
 		if err != nil {
-			t.Fatal(err)
+			return "", err
 		}
-		c := tls.Client(raw, &tls.Config{InsecureSkipVerify: true, ServerName: "localhost"})
-		c.SetDeadline(time.Now().Add(testBound))
 		defer c.Close()
-		conns[i] = c
-	}
-	// The first client is served and held in the handler; the others
-	// wait in the listen backlog, their handshakes not yet answered.
-	if _, err := fmt.Fprintf(conns[0], "gemini://localhost:%s/\r\n", port); err != nil {
-		t.Fatal(err)
-	}
-	<-entered
-	var wg sync.WaitGroup
-	headers := make([]string, 3)
-	for i, c := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer c.Close()
-			if i > 0 {
-				if _, err := fmt.Fprintf(c, "gemini://localhost:%s/\r\n", port); err != nil {
-					headers[i] = err.Error()
-					return
-				}
-			}
-			all, _ := io.ReadAll(c)
-			headers[i] = string(all)
-		}()
-	}
-	// Absence cannot be awaited: this pause only gives a server without
-	// the bound time to start the other two handlers while the first is
-	// held. It can make the test pass wrongly, never fail wrongly.
-	time.Sleep(100 * time.Millisecond)
-	close(release)
-	wg.Wait()
-	for i, h := range headers {
-		if h != "20 text/plain\r\n" {
-			t.Errorf("client %d got %q", i, h)
+		c.SetDeadline(time.Now().Add(testBound))
+		if _, err := fmt.Fprintf(c, "gemini://localhost:%s%s\r\n", port, path); err != nil {
+			return "", err
 		}
+		all, err := io.ReadAll(c)
+		return string(all), err
 	}
-	if m := most.Load(); m != 1 {
-		t.Errorf("%d handlers ran at once, want at most MaxConns = 1", m)
+	held := make(chan string, 1)
+	go func() {
+		h, err := get("/hold")
+		if err != nil {
+			h = err.Error()
+		}
+		held <- h
+	}()
+	<-entered
+	if h, err := get("/"); err == nil {
+		t.Errorf("second client got %q while the only slot was taken, want a refused handshake", h)
+	}
+	close(release)
+	if h := <-held; h != "20 text/plain\r\n" {
+		t.Errorf("held client got %q", h)
+	}
+	// The slot is free once the first connection is untracked, which
+	// follows its response closely but not at once.
+	deadline := time.Now().Add(testBound)
+	for {
+		h, err := get("/")
+		if err == nil && h == "20 text/plain\r\n" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no client served after the slot was freed: %q, %v", h, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRateLimitOverSockets: over real TLS sockets, an address sending
+// faster than its rate gets 44 with the seconds to wait (then, if it goes
+// on, a close before the handshake), while a second address (127.0.0.2:
+// Linux routes all of 127/8 to loopback) gets 20.
+func TestRateLimitOverSockets(t *testing.T) {
+	s := newTLSTestServer(testHandler())
+	s.Limiter = netserve.NewLimiter(netserve.Limits{Rate: 0.1, Burst: 3, PerAddress: 16})
+	addr := startTLSServer(t, s)
+	_, port, _ := net.SplitHostPort(addr)
+	get := func(src string) string {
+		d := &net.Dialer{Timeout: testBound, LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
+		c, err := tls.DialWithDialer(d, "tcp", addr, &tls.Config{InsecureSkipVerify: true, ServerName: testHost})
+		if err != nil {
+			return "refused: " + err.Error()
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(testBound))
+		fmt.Fprintf(c, "gemini://localhost:%s/\r\n", port)
+		all, _ := io.ReadAll(c)
+		h, _, _ := strings.Cut(string(all), "\r\n")
+		return h
+	}
+	var got []string
+	for range 10 {
+		got = append(got, get("127.0.0.2"))
+	}
+	// A token every 10 s: the burst of 3 is served, three are told to
+	// wait 10 s, the rest closed before the handshake.
+	want := "20 20 20 44 10 44 10 44 10 refused refused refused refused"
+	var short []string
+	for _, g := range got {
+		g, _, _ = strings.Cut(g, ":")
+		g, _, _ = strings.Cut(g, " text/gemini")
+		short = append(short, g)
+	}
+	if strings.Join(short, " ") != want {
+		t.Errorf("flooding address got %q,\nwant %q", strings.Join(short, " "), want)
+	}
+	if h := get("127.0.0.1"); h != "20 text/gemini; charset=utf-8; lang=en" {
+		t.Errorf("other address got %q, want 20", h)
 	}
 }

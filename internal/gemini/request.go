@@ -40,8 +40,9 @@ type Request struct {
 	// requests are answered 59.
 	Path string
 
-	// RemoteAddr is the client's address; nil when the request was made by
-	// ParseRequest alone.
+	// RemoteAddr is the client's address (a *net.TCPAddr): behind a load
+	// balancer with the PROXY protocol, the one its header names. Nil when
+	// the request was made by ParseRequest alone.
 	RemoteAddr net.Addr
 
 	// TLS describes the connection's TLS state, including any client
@@ -49,12 +50,17 @@ type Request struct {
 	// the request came over a connection without TLS, as in tests.
 	TLS *tls.ConnectionState
 
+	// Upload is set for a titan:// request (only on a Server that accepts
+	// Titan): the body the client is sending.
+	Upload *Upload
+
 	ctx context.Context
 }
 
-// Context returns the request's context. The Server cancels it when the
-// response's WriteTimeout passes, when the client connection is closed by a
-// forced shutdown, or when ServeConn's context ends. It is never nil.
+// Context returns the request's context. The Server cancels it when a
+// write to the client fails (it stopped reading for longer than the send
+// timeout, or went away), when the connection is closed by a forced
+// shutdown, or when ServeConn's context ends. It is never nil.
 func (r *Request) Context() context.Context {
 	if r.ctx == nil {
 		return context.Background()
@@ -112,6 +118,13 @@ const bom = "\uFEFF"
 // Duplicate slashes are collapsed without a redirect, and the empty path is
 // served as "/". The query is left to the handler, in r.URL.RawQuery.
 func ParseRequest(line []byte, hostnames []string, port int) (*Request, Status, string) {
+	return parseRequest(line, hostnames, port, false)
+}
+
+// parseRequest is ParseRequest, also accepting titan:// URIs when titan
+// is set: their ";mime=...;size=...;token=..." parameters become the
+// Request's Upload, without its Body.
+func parseRequest(line []byte, hostnames []string, port int, titan bool) (*Request, Status, string) {
 	if st, meta := checkRaw(line); st != 0 {
 		return nil, st, meta
 	}
@@ -122,7 +135,8 @@ func ParseRequest(line []byte, hostnames []string, port int) (*Request, Status, 
 	if u.Scheme == "" {
 		return nil, StatusBadRequest, metaNotAbsolute
 	}
-	if u.Scheme != "gemini" { // url.Parse lower-cases the scheme
+	isTitan := titan && u.Scheme == "titan"
+	if u.Scheme != "gemini" && !isTitan { // url.Parse lower-cases the scheme
 		return nil, StatusProxyRequestRefused, metaOtherScheme
 	}
 	if u.Opaque != "" || u.Host == "" {
@@ -152,11 +166,21 @@ func ParseRequest(line []byte, hostnames []string, port int) (*Request, Status, 
 	if got != port {
 		return nil, StatusProxyRequestRefused, metaOtherPort
 	}
+	var up *Upload
+	if isTitan {
+		if u.RawQuery != "" || u.ForceQuery {
+			return nil, StatusBadRequest, metaMalformed
+		}
+		var meta string
+		if up, meta = titanParams(u); up == nil {
+			return nil, StatusBadRequest, meta
+		}
+	}
 	p, ok := cleanPath(u)
 	if !ok {
 		return nil, StatusBadRequest, metaBadPath
 	}
-	return &Request{URL: u, Host: host, Path: p}, 0, ""
+	return &Request{URL: u, Host: host, Path: p, Upload: up}, 0, ""
 }
 
 // checkRaw applies the checks that must see the bytes as sent, before

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"broadside/internal/netserve"
 )
 
 // TestProtocolTable sends every request row of PROTOCOL.md through the
@@ -81,7 +83,7 @@ func TestProtocolTable(t *testing.T) {
 		{"mailto", "mailto:a@localhost\r\n", "53 scheme not served here"},
 		{"lf without cr", "gemini://localhost/\n", "59 request line must end with CRLF"},
 	}
-	s := newTestServer(testHandler())
+	s := newTLSTestServer(testHandler())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := pipeRoundTrip(t, s, []byte(tt.line))
@@ -110,13 +112,15 @@ func TestReadTimeout(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var logs syncBuffer
 			s := newTestServer(testHandler())
-			s.ReadTimeout = 200 * time.Millisecond
+			if useTLS {
+				s = newTLSTestServer(testHandler())
+			}
+			s.Settings.ReadTimeout = 200 * time.Millisecond
 			s.Logger = newJSONLogger(&logs)
 			cp, sp := net.Pipe()
 			var srvConn, cli net.Conn = sp, cp
 			spy := &rawEOFSpy{Conn: cp}
 			if useTLS {
-				srvConn = tls.Server(sp, &tls.Config{Certificates: []tls.Certificate{newTestCert(t, testHost)}})
 				tc := tls.Client(spy, &tls.Config{InsecureSkipVerify: true})
 				cli = tc
 				go tc.Handshake() // the handshake completes; no request follows
@@ -145,8 +149,8 @@ func TestReadTimeout(t *testing.T) {
 				t.Fatal("ServeConn did not return")
 			}
 			rec := lastRecord(t, &logs)
-			if rec["status"] != float64(0) || rec["error"] == nil {
-				t.Errorf("access log = %v, want status 0 and an error", rec)
+			if rec["status"] != "timeout" || rec["error"] == nil || rec["request"] != "" {
+				t.Errorf("access log = %v, want status timeout, no request and an error", rec)
 			}
 		})
 	}
@@ -157,7 +161,7 @@ func TestReadTimeout(t *testing.T) {
 // sees truncation), and the server keeps serving after both.
 func TestHandlerPanic(t *testing.T) {
 	var logs syncBuffer
-	s := newTestServer(testHandler())
+	s := newTLSTestServer(testHandler())
 	s.Logger = newJSONLogger(&logs)
 
 	got := pipeRoundTrip(t, s, []byte("gemini://localhost/panic\r\n"))
@@ -179,25 +183,32 @@ func TestHandlerPanic(t *testing.T) {
 	}
 }
 
-// TestAccessLog checks one "request" line per request with lower_snake
-// keys, the client address only when asked for.
+// TestAccessLog checks one "request" record per request with the keys
+// both protocols share, the client address only when asked for, and
+// search queries left out.
 func TestAccessLog(t *testing.T) {
 	for _, withAddr := range []bool{false, true} {
-		name := map[bool]string{false: "without remote", true: "with remote"}[withAddr]
+		name := map[bool]string{false: "without client", true: "with client"}[withAddr]
 		t.Run(name, func(t *testing.T) {
 			var logs syncBuffer
-			s := newTestServer(testHandler())
+			s := newTLSTestServer(testHandler())
 			s.Logger = newJSONLogger(&logs)
-			s.LogClientAddr = withAddr
+			s.Settings.ClientAddr = netserve.AddrNone
+			if withAddr {
+				s.Settings.ClientAddr = netserve.AddrFull
+			}
 			pipeRoundTrip(t, s, []byte("gemini://localhost/index.gmi\r\n"))
 			pipeRoundTrip(t, s, []byte("gemini://localhost/../x\r\n"))
+			pipeRoundTrip(t, s, []byte("gemini://localhost/search?my+secret\r\n"))
 			lines := logs.lines()
-			if len(lines) != 2 {
-				t.Fatalf("got %d log lines, want 2:\n%s", len(lines), logs.String())
+			if len(lines) != 3 {
+				t.Fatalf("got %d log lines, want 3:\n%s", len(lines), logs.String())
 			}
+			header := "20 text/gemini; charset=utf-8; lang=en\r\n"
 			want := []map[string]any{
-				{"msg": "request", "host": "localhost", "path": "/index.gmi", "status": float64(20), "bytes": float64(len("# Hello\n"))},
-				{"msg": "request", "host": "", "path": "", "status": float64(59), "bytes": float64(0)},
+				{"msg": "request", "proto": "gemini", "request": "gemini://localhost/index.gmi", "status": "20", "bytes": float64(len(header + "# Hello\n"))},
+				{"msg": "request", "proto": "gemini", "request": "gemini://localhost/../x", "status": "59", "bytes": float64(len("59 invalid path\r\n"))},
+				{"msg": "request", "proto": "gemini", "request": "gemini://localhost/search?", "status": "51", "bytes": float64(len("51 Not found\r\n"))},
 			}
 			for i, line := range lines {
 				var rec map[string]any
@@ -212,8 +223,11 @@ func TestAccessLog(t *testing.T) {
 				if _, ok := rec["duration"]; !ok {
 					t.Errorf("line %d: no duration", i)
 				}
-				if _, ok := rec["remote"]; ok != withAddr {
-					t.Errorf("line %d: remote present = %v, want %v", i, ok, withAddr)
+				if _, ok := rec["client"]; ok != withAddr {
+					t.Errorf("line %d: client present = %v, want %v", i, ok, withAddr)
+				}
+				if _, ok := rec["error"]; ok {
+					t.Errorf("line %d: error for a complete response: %v", i, rec)
 				}
 			}
 		})
@@ -222,7 +236,7 @@ func TestAccessLog(t *testing.T) {
 
 // TestNilHandler checks the zero Handler answers 51.
 func TestNilHandler(t *testing.T) {
-	got := pipeRoundTrip(t, newTestServer(nil), []byte("gemini://localhost/\r\n"))
+	got := pipeRoundTrip(t, newTLSTestServer(nil), []byte("gemini://localhost/\r\n"))
 	if got.header != "51 Not found" {
 		t.Errorf("header = %q, want 51 Not found", got.header)
 	}
@@ -237,11 +251,7 @@ func TestRequestContextAndState(t *testing.T) {
 		ctxErr error
 	}
 	seenc := make(chan view, 1)
-	s := newTestServer(HandlerFunc(func(w ResponseWriter, r *Request) {
-		_, hasDeadline := r.Context().Deadline()
-		if !hasDeadline {
-			t.Error("request context has no deadline (WriteTimeout)")
-		}
+	s := newTLSTestServer(HandlerFunc(func(w ResponseWriter, r *Request) {
 		seenc <- view{r.RemoteAddr != nil, r.TLS != nil, r.Host, r.Context().Err()}
 		w.WriteHeader(StatusSuccess, "text/plain")
 	}))

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -67,4 +68,22 @@ func BenchmarkServeConnPipe(b *testing.B) {
 		client.Close()
 		<-done
 	}
+}
+
+// BenchmarkCopyText converts a 1 MB text of 70-column lines, with
+// WriteText over the same bytes as the baseline.
+func BenchmarkCopyText(b *testing.B) {
+	text := bytes.Repeat([]byte(strings.Repeat("word ", 14)+"\n"), 1<<20/71)
+	b.Run("CopyText", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for b.Loop() {
+			CopyText(io.Discard, bytes.NewReader(text))
+		}
+	})
+	b.Run("reference", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for b.Loop() {
+			referenceWriteText(io.Discard, text)
+		}
+	})
 }

@@ -329,6 +329,10 @@ func DefaultItem(rawURL, host string, port int) Item {
 	return Item{Type: TypeHTML, Selector: URLPrefix + rawURL, Host: host, Port: port}
 }
 
+// linkTypes are the item types a gopher:// link in a document may give its
+// item: RFC 1436's and the common later ones (h, i, s, d, p, ...).
+const linkTypes = "0123456789+gIThisdpPMc;r"
+
 // gopherURLItem decodes a gopher:// URL (RFC 4266 section 2.1).
 func gopherURLItem(u *url.URL) (Item, bool) {
 	it := Item{Type: TypeMenu, Host: u.Hostname(), Port: DefaultPort}
@@ -349,7 +353,11 @@ func gopherURLItem(u *url.URL) (Item, bool) {
 	if path == "" {
 		return it, true
 	}
-	if path[0] <= ' ' || path[0] >= 0x7f {
+	if !strings.ContainsRune(linkTypes, rune(path[0])) {
+		// An unknown type byte is the author's (or a hostile capsule's):
+		// some servers read their menus as directives ("=" runs a
+		// command in a gophernicus gophermap), so such a link goes out
+		// as an 'h' item through the URL: redirect page instead.
 		return Item{}, false
 	}
 	it.Type = path[0]

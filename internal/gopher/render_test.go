@@ -167,6 +167,11 @@ func TestDefaultItem(t *testing.T) {
 		{"gopher:///0/x", Item{Type: 'h', Selector: "URL:gopher:///0/x", Host: "me", Port: 7}},
 		{"gopher://g:99999/", Item{Type: 'h', Selector: "URL:gopher://g:99999/", Host: "me", Port: 7}},
 		{"mailto:a@b", Item{Type: 'h', Selector: "URL:mailto:a@b", Host: "me", Port: 7}},
+		// Type bytes that servers read as directives never become items.
+		{"gopher://g/=rm -rf", Item{Type: 'h', Selector: "URL:gopher://g/=rm -rf", Host: "me", Port: 7}},
+		{"gopher://g/.x", Item{Type: 'h', Selector: "URL:gopher://g/.x", Host: "me", Port: 7}},
+		{"gopher://g/*x", Item{Type: 'h', Selector: "URL:gopher://g/*x", Host: "me", Port: 7}},
+		{"gopher://g/%23x", Item{Type: 'h', Selector: "URL:gopher://g/%23x", Host: "me", Port: 7}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {

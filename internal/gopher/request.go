@@ -34,15 +34,18 @@ type Request struct {
 	Search string
 	// Plus is the Gopher+ field after the second TAB, "" if none.
 	Plus string
-	// RemoteAddr is the client's address; nil when unknown.
+	// RemoteAddr is the client's address (a *net.TCPAddr): behind a load
+	// balancer with the PROXY protocol, the one its header names. Nil when
+	// unknown.
 	RemoteAddr net.Addr
 
 	ctx context.Context
 }
 
-// Context returns the request's context, canceled when the connection is
-// closed by the server or when the context given to Serve or ServeConn ends.
-// It is never nil.
+// Context returns the request's context, canceled when a write to the
+// client fails (it stopped reading for longer than the send timeout, or
+// went away), when a forced shutdown closes the connection, or when the
+// context given to ServeConn ends. It is never nil.
 func (r *Request) Context() context.Context {
 	if r.ctx == nil {
 		return context.Background()

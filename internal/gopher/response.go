@@ -9,15 +9,18 @@ import (
 // access log. Gopher itself has no status codes.
 type Status string
 
-// Statuses the server and handlers report. Handlers may use their own
-// lower_snake values too.
+// Statuses the server and handlers report; the access log shows them as
+// its status field, where Gemini shows its two-digit codes. Handlers may
+// use their own lower_snake values too.
 const (
-	StatusOK         Status = "ok"
-	StatusNotFound   Status = "not_found"
-	StatusBadRequest Status = "bad_request"
-	StatusError      Status = "error"
-	StatusBusy       Status = "busy"
-	StatusTimeout    Status = "timeout"
+	StatusOK         Status = "ok"          // answered
+	StatusNotFound   Status = "not_found"   // an error item: no such selector
+	StatusBadRequest Status = "bad_request" // malformed or over-long request line
+	StatusError      Status = "error"       // the handler failed (a panic, a read error)
+	StatusBusy       Status = "busy"        // refused: the server is at its connection cap
+	StatusSlowDown   Status = "slow_down"   // refused: the client is over its request rate
+	StatusTimeout    Status = "timeout"     // no complete request line within the read timeout
+	StatusClosed     Status = "closed"      // the client went away before sending a request
 )
 
 // ResponseWriter is what a handler writes its answer to. Writes are

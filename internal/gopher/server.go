@@ -10,222 +10,176 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"time"
+
+	"broadside/internal/netserve"
 )
 
-// Defaults used when the corresponding Server field is zero.
-const (
-	DefaultAddr         = ":70"
-	DefaultReadTimeout  = 10 * time.Second
-	DefaultWriteTimeout = 30 * time.Second
-	DefaultMaxConns     = 1024
-	DefaultErrorHost    = "error.host"
-)
+// DefaultErrorHost is the host field of the error menus the server writes
+// itself when Server.ErrorHost is empty.
+const DefaultErrorHost = "error.host"
 
-// ErrServerClosed is returned by Serve and ListenAndServe after Shutdown.
-var ErrServerClosed = errors.New("gopher: server closed")
+// ErrServerClosed is returned by Serve after Shutdown.
+var ErrServerClosed = netserve.ErrServerClosed
 
 // errNoRequest means the client closed the connection without sending
 // anything; it gets no answer.
 var errNoRequest = errors.New("gopher: connection closed before a request")
 
-// Server serves Gopher requests. The zero value is usable: it listens on
-// DefaultAddr, answers every request with a "not found" error menu, and
-// logs to slog.Default. Exported fields must not change once serving
-// starts; the methods are safe for concurrent use.
+// Server serves Gopher requests on the connection core of package
+// netserve: connection caps, per-address limits, the PROXY protocol,
+// progress deadlines, the access log and graceful shutdown come from
+// there. The zero value is usable: it answers every request with a "not
+// found" error menu and logs to slog.Default. Exported fields must not
+// change once serving starts (Configure changes the connection settings
+// live); the methods are safe for concurrent use.
 type Server struct {
-	// Addr is the TCP address ListenAndServe binds, "host:port".
-	Addr string
 	// Handler answers requests; nil answers "not found".
 	Handler Handler
-	// ReadTimeout bounds reading the request line; zero means
-	// DefaultReadTimeout, negative means no limit.
-	ReadTimeout time.Duration
-	// WriteTimeout bounds running the handler and writing the response,
-	// counted from the end of the request line; zero means
-	// DefaultWriteTimeout, negative means no limit.
-	WriteTimeout time.Duration
-	// MaxConns bounds the connections Serve handles at once; zero or
-	// negative means DefaultMaxConns. A connection over the limit is
-	// accepted, answered with a one-line "server busy" error menu and
-	// closed at once, so clients see why instead of hanging in the
-	// kernel's backlog. ServeConn is not counted against the limit.
-	MaxConns int
-	// Logger receives one access log line per request (selector, status,
-	// bytes, duration, and remote when LogClientAddr is set) and handler
-	// panics; nil means slog.Default.
+	// Settings are the initial connection settings: caps, the read
+	// timeout for the request line, the send timeout, the PROXY protocol
+	// and how client addresses are logged; see netserve.Settings.
+	Settings netserve.Settings
+	// Limiter applies per-address limits: over them a client gets a
+	// "Too many requests" error item, or is closed at once when far over.
+	// Nil limits nothing.
+	Limiter *netserve.Limiter
+	// Logger receives one access log record per connection (see
+	// netserve) and handler panics; nil means slog.Default.
 	Logger *slog.Logger
-	// LogClientAddr adds the client address to access log lines. Off by
-	// default, for readers' privacy.
-	LogClientAddr bool
 	// ErrorHost is the host field of error menus the server writes itself;
 	// "" means DefaultErrorHost.
 	ErrorHost string
 
-	mu        sync.Mutex
-	listeners map[net.Listener]struct{}
-	conns     map[net.Conn]struct{}
-	closed    bool
-	idle      chan struct{} // closed once closed is set and conns is empty
+	once sync.Once
+	core netserve.Server
 }
 
-// ListenAndServe listens on s.Addr and serves connections until ctx ends or
-// Shutdown is called; see Serve.
-func (s *Server) ListenAndServe(ctx context.Context) error {
-	addr := s.Addr
-	if addr == "" {
-		addr = DefaultAddr
-	}
-	var lc net.ListenConfig
-	l, err := lc.Listen(ctx, "tcp", addr)
-	if err != nil {
-		return fmt.Errorf("gopher: listen on %s: %w", addr, err)
-	}
-	return s.Serve(ctx, l)
+// net returns the connection core, set up from the fields on first use.
+func (s *Server) net() *netserve.Server {
+	s.once.Do(func() {
+		s.core.Proto = "gopher"
+		s.core.Handler = connHandler{s}
+		s.core.Limiter = s.Limiter
+		s.core.Logger = s.logger()
+		s.core.Configure(s.Settings)
+	})
+	return &s.core
 }
+
+// Configure changes the connection settings of a running server; new
+// connections use them.
+func (s *Server) Configure(st netserve.Settings) { s.net().Configure(st) }
 
 // Serve accepts connections on l and serves each in its own goroutine,
 // until ctx ends or Shutdown is called. It always closes l and returns a
 // non-nil error: ErrServerClosed after Shutdown, ctx.Err() when ctx ends.
-// Ending ctx also closes every connection accepted here: to drain
-// in-flight requests, call Shutdown instead.
+// Ending ctx stops accepting only; call Shutdown to drain.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
-	defer l.Close()
-	if !s.trackListener(l) {
-		return ErrServerClosed
-	}
-	defer s.untrackListener(l)
-	stop := context.AfterFunc(ctx, func() { l.Close() })
-	defer stop()
-
-	var delay time.Duration
-	for {
-		c, err := l.Accept()
-		if err != nil {
-			switch {
-			case s.isClosed():
-				return ErrServerClosed
-			case ctx.Err() != nil:
-				return ctx.Err()
-			case errors.Is(err, net.ErrClosed):
-				return fmt.Errorf("gopher: accept: %w", err)
-			}
-			// Anything else (EMFILE, ECONNABORTED) is usually transient.
-			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-			s.logger().Warn("gopher: accept failed, retrying", "err", err, "delay", delay)
-			select {
-			case <-time.After(delay):
-			case <-ctx.Done():
-			}
-			continue
-		}
-		delay = 0
-		switch s.trackConn(c, true) {
-		case trackClosed:
-			c.Close()
-		case trackBusy:
-			// Not counted: it lives for lingerTimeout at most.
-			go s.refuseBusy(c)
-		case trackOK:
-			go func() {
-				defer s.untrackConn(c)
-				s.serve(ctx, c)
-			}()
-		}
-	}
+	return s.net().Serve(ctx, l)
 }
 
 // ServeConn serves one request on c and closes it. It is how tests drive
 // the server over net.Pipe. After Shutdown it closes c without reading.
 // Ending ctx closes c.
 func (s *Server) ServeConn(ctx context.Context, c net.Conn) {
-	if s.trackConn(c, false) != trackOK {
+	s.net().ServeConn(ctx, c)
+}
+
+// Shutdown stops every listener, closes connections that have not sent a
+// request yet, then waits for in-flight requests to finish. If ctx ends
+// first, it closes the remaining connections and returns ctx's error. The
+// server cannot be reused afterwards.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.net().Shutdown(ctx); err != nil {
+		return fmt.Errorf("gopher: shutdown: %w", err)
+	}
+	return nil
+}
+
+// connHandler is the Gopher protocol as a netserve.Handler.
+type connHandler struct{ s *Server }
+
+func (h connHandler) ServeConn(c *netserve.Conn) { h.s.serve(c) }
+
+func (h connHandler) Refuse(c *netserve.Conn, r netserve.Refusal) { h.s.refuse(c, r) }
+
+// serve reads one request from c, runs the handler and writes the answer.
+// The read deadline for the request line was set by netserve.
+func (s *Server) serve(c *netserve.Conn) {
+	line, err := readRequestLine(c)
+	switch {
+	case errors.Is(err, errNoRequest):
+		c.SetStatus(string(StatusClosed))
+		c.Close()
+		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		c.SetStatus(string(StatusTimeout))
+		c.SetError(err)
+		c.Close()
+		return
+	case err != nil && !errors.Is(err, ErrRequestTooLong) && !errors.Is(err, ErrBadRequest):
+		c.SetStatus(string(StatusClosed)) // reset, or another read failure
+		c.SetError(err)
 		c.Close()
 		return
 	}
-	defer s.untrackConn(c)
-	s.serve(ctx, c)
-}
-
-// Shutdown stops every listener, then waits for in-flight connections to
-// finish. If ctx ends first, it closes the remaining connections and
-// returns ctx's error. The server cannot be reused afterwards.
-func (s *Server) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	s.closed = true
-	for l := range s.listeners {
-		l.Close()
+	if !c.Begin() {
+		c.Close() // closed by shutdown while the line arrived
+		return
 	}
-	if s.idle == nil {
-		s.idle = make(chan struct{})
-		if len(s.conns) == 0 {
-			close(s.idle)
-		}
-	}
-	idle := s.idle
-	s.mu.Unlock()
-
-	select {
-	case <-idle:
-		return nil
-	case <-ctx.Done():
-		s.mu.Lock()
-		for c := range s.conns {
-			c.Close()
-		}
-		s.mu.Unlock()
-		return fmt.Errorf("gopher: shutdown: %w", ctx.Err())
-	}
-}
-
-// serve reads one request from c, runs the handler and writes the answer.
-func (s *Server) serve(ctx context.Context, c net.Conn) {
-	start := time.Now()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
-	defer c.Close()
-
-	if d := s.readTimeout(); d > 0 {
-		_ = c.SetReadDeadline(start.Add(d))
-	}
-	resp := newResponse(c)
 	var req *Request
-	line, err := readRequestLine(c)
 	if err == nil {
 		req, err = ParseRequest(line)
 	}
-	if d := s.writeTimeout(); d > 0 {
-		_ = c.SetWriteDeadline(time.Now().Add(d))
-	}
+	resp := newResponse(c)
 	switch {
-	case errors.Is(err, errNoRequest):
-		resp.status = StatusBadRequest
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		resp.status = StatusTimeout
 	case errors.Is(err, ErrRequestTooLong):
 		resp.status = StatusBadRequest
 		s.writeError(resp, "request too long")
-	case errors.Is(err, ErrBadRequest):
+	case err != nil:
 		resp.status = StatusBadRequest
 		s.writeError(resp, "bad request")
-	case err != nil:
-		resp.status = StatusError
 	default:
+		c.SetRequest(req.Selector)
 		req.RemoteAddr = c.RemoteAddr()
-		req.ctx = ctx
+		req.ctx = c.Context()
 		s.handle(resp, req)
 	}
 	ferr := resp.buf.Flush()
-	if ferr != nil && err == nil {
-		err = ferr
+	if ferr != nil {
+		c.SetError(fmt.Errorf("response cut short after %d bytes: %w", resp.conn.n, ferr))
+	} else if err != nil {
+		// Error texts name lengths and code points, never raw client bytes.
+		c.SetError(err)
 	}
-	s.logAccess(c, req, resp, err, time.Since(start))
+	c.SetStatus(string(resp.status))
+	c.Finish()
 	if ferr == nil && resp.conn.n > 0 {
 		closeGracefully(c)
+		return
 	}
+	c.Close()
+}
+
+// refuse answers a connection the limits turned away with a one-line
+// error menu, without reading its request: "server busy" at the
+// connection cap, "Too many requests, retry in N s" over the rate. Both
+// are cheap on plain TCP, and tell a reader why instead of hanging.
+func (s *Server) refuse(c *netserve.Conn, r netserve.Refusal) {
+	msg := "server busy, try again later"
+	status := StatusBusy
+	if !r.Busy {
+		msg = "Too many requests, retry in " + strconv.Itoa(max(int(r.Retry/time.Second), 1)) + " s"
+		status = StatusSlowDown
+	}
+	c.SetWriteDeadline(time.Now().Add(lingerTimeout))
+	s.writeError(c, msg)
+	c.SetStatus(string(status))
+	c.Finish()
+	closeGracefully(c)
 }
 
 // Bounds on closeGracefully's draining.
@@ -296,125 +250,11 @@ func (s *Server) writeError(w io.Writer, msg string) {
 	_, _ = m.WriteTo(w)
 }
 
-// refuseBusy answers a connection over MaxConns with an error menu and
-// closes it, without reading the request; the write and the drain are
-// bounded by lingerTimeout.
-func (s *Server) refuseBusy(c net.Conn) {
-	_ = c.SetWriteDeadline(time.Now().Add(lingerTimeout))
-	s.writeError(c, "server busy, try again later")
-	closeGracefully(c)
-	s.logger().Warn("gopher: connection limit reached", "max_conns", s.maxConns())
-}
-
-func (s *Server) logAccess(c net.Conn, req *Request, resp *response, err error, d time.Duration) {
-	attrs := make([]slog.Attr, 0, 6)
-	if s.LogClientAddr {
-		if a := c.RemoteAddr(); a != nil {
-			attrs = append(attrs, slog.String("remote", a.String()))
-		}
-	}
-	if req != nil {
-		attrs = append(attrs, slog.String("selector", req.Selector))
-	}
-	attrs = append(attrs,
-		slog.String("status", string(resp.status)),
-		slog.Int64("bytes", resp.conn.n),
-		slog.Duration("duration", d))
-	if err != nil {
-		// Error texts name lengths and code points, never raw client bytes.
-		attrs = append(attrs, slog.String("err", err.Error()))
-	}
-	s.logger().LogAttrs(context.Background(), slog.LevelInfo, "gopher request", attrs...)
-}
-
-type trackResult int
-
-const (
-	trackOK trackResult = iota
-	trackClosed
-	trackBusy
-)
-
-func (s *Server) trackConn(c net.Conn, limited bool) trackResult {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return trackClosed
-	}
-	if limited && len(s.conns) >= s.maxConns() {
-		return trackBusy
-	}
-	if s.conns == nil {
-		s.conns = make(map[net.Conn]struct{})
-	}
-	s.conns[c] = struct{}{}
-	return trackOK
-}
-
-func (s *Server) untrackConn(c net.Conn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.conns, c)
-	if s.closed && len(s.conns) == 0 && s.idle != nil {
-		select {
-		case <-s.idle:
-		default:
-			close(s.idle)
-		}
-	}
-}
-
-func (s *Server) trackListener(l net.Listener) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return false
-	}
-	if s.listeners == nil {
-		s.listeners = make(map[net.Listener]struct{})
-	}
-	s.listeners[l] = struct{}{}
-	return true
-}
-
-func (s *Server) untrackListener(l net.Listener) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.listeners, l)
-}
-
-func (s *Server) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}
-
 func (s *Server) logger() *slog.Logger {
 	if s.Logger != nil {
 		return s.Logger
 	}
 	return slog.Default()
-}
-
-func (s *Server) readTimeout() time.Duration {
-	if s.ReadTimeout == 0 {
-		return DefaultReadTimeout
-	}
-	return s.ReadTimeout
-}
-
-func (s *Server) writeTimeout() time.Duration {
-	if s.WriteTimeout == 0 {
-		return DefaultWriteTimeout
-	}
-	return s.WriteTimeout
-}
-
-func (s *Server) maxConns() int {
-	if s.MaxConns <= 0 {
-		return DefaultMaxConns
-	}
-	return s.MaxConns
 }
 
 func (s *Server) errorHost() string {

@@ -7,12 +7,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"broadside/internal/netserve"
 )
 
 // testTimeout bounds every blocking step so a broken server fails the test
@@ -189,16 +192,19 @@ func TestAccessLog(t *testing.T) {
 		t.Run(map[bool]string{false: "without address", true: "with address"}[withAddr], func(t *testing.T) {
 			var log syncBuffer
 			s := newTestServer(&log)
-			s.LogClientAddr = withAddr
+			s.Settings.ClientAddr = netserve.AddrNone
+			if withAddr {
+				s.Settings.ClientAddr = netserve.AddrFull
+			}
 			resp, _ := pipeRoundTrip(t, s, []byte("/posts/a.txt\r\n"))
 			l := log.String()
-			for _, want := range []string{"selector=/posts/a.txt", "status=ok", "bytes=" + strconv.Itoa(len(resp)), "duration="} {
+			for _, want := range []string{"msg=request", "proto=gopher", "request=/posts/a.txt", "status=ok", "bytes=" + strconv.Itoa(len(resp)), "duration="} {
 				if !strings.Contains(l, want) {
 					t.Errorf("log lacks %q: %s", want, l)
 				}
 			}
-			if got := strings.Contains(l, "remote="); got != withAddr {
-				t.Errorf("remote logged = %v, want %v: %s", got, withAddr, l)
+			if got := strings.Contains(l, "client="); got != withAddr {
+				t.Errorf("client logged = %v, want %v: %s", got, withAddr, l)
 			}
 		})
 	}
@@ -254,7 +260,7 @@ func TestReadRequestLine(t *testing.T) {
 func TestReadTimeoutClosesSilentConnection(t *testing.T) {
 	var log syncBuffer
 	s := newTestServer(&log)
-	s.ReadTimeout = 20 * time.Millisecond
+	s.Settings.ReadTimeout = 20 * time.Millisecond
 	client, server := net.Pipe()
 	defer client.Close()
 	served := make(chan struct{})
@@ -279,8 +285,8 @@ func TestReadTimeoutClosesSilentConnection(t *testing.T) {
 func TestWriteTimeoutUnblocksServer(t *testing.T) {
 	var log syncBuffer
 	s := &Server{
-		WriteTimeout: 20 * time.Millisecond,
-		Logger:       slog.New(slog.NewTextHandler(&log, nil)),
+		Settings: netserve.Settings{SendTimeout: 20 * time.Millisecond},
+		Logger:   slog.New(slog.NewTextHandler(&log, nil)),
 		Handler: HandlerFunc(func(w ResponseWriter, r *Request) {
 			_, _ = w.Write(bytes.Repeat([]byte("x"), 1<<20))
 		}),
@@ -301,7 +307,7 @@ func TestWriteTimeoutUnblocksServer(t *testing.T) {
 	case <-time.After(testTimeout):
 		t.Fatal("ServeConn still blocked on a client that never reads")
 	}
-	if l := log.String(); !strings.Contains(l, "err=") {
+	if l := log.String(); !strings.Contains(l, "error=\"response cut short") {
 		t.Errorf("write failure not logged: %s", l)
 	}
 }
@@ -370,7 +376,7 @@ func fetch(t *testing.T, addr, selector string) []byte {
 func TestTCP(t *testing.T) {
 	var log syncBuffer
 	s := newTestServer(&log)
-	s.LogClientAddr = true
+	s.Settings.ClientAddr = netserve.AddrFull
 	addr, errc := startTCP(t, s)
 	resp := fetch(t, addr, "/")
 	if err := LintMenu(resp); err != nil {
@@ -394,7 +400,7 @@ func TestTCP(t *testing.T) {
 	if err := <-errc; !errors.Is(err, ErrServerClosed) {
 		t.Errorf("Serve returned %v, want ErrServerClosed", err)
 	}
-	if !strings.Contains(log.String(), "remote=127.0.0.1:") {
+	if !strings.Contains(log.String(), "client=127.0.0.1:") {
 		t.Errorf("log lacks the remote address: %s", log.String())
 	}
 }
@@ -500,7 +506,7 @@ func TestServeContextCancel(t *testing.T) {
 
 func TestMaxConns(t *testing.T) {
 	s, started, release := blockingServer()
-	s.MaxConns = 1
+	s.Settings.Connections = 1
 	addr, _ := startTCP(t, s)
 	got := make(chan []byte, 1)
 	go func() { got <- fetch(t, addr, "/slow") }()
@@ -517,5 +523,86 @@ func TestMaxConns(t *testing.T) {
 	defer cancel()
 	if err := s.Shutdown(ctx); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestRateLimitOverSockets: an address sending faster than its rate gets
+// one error item saying when to retry (then, if it goes on, a bare close),
+// while a second address (127.0.0.2; Linux routes 127/8 to loopback) gets
+// its menu.
+func TestRateLimitOverSockets(t *testing.T) {
+	s := newTestServer(io.Discard)
+	s.Limiter = netserve.NewLimiter(netserve.Limits{Rate: 0.1, Burst: 2, PerAddress: 16})
+	addr, _ := startTCP(t, s)
+	defer s.Shutdown(context.Background())
+	from := func(src string) string {
+		d := net.Dialer{Timeout: testTimeout, LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
+		c, err := d.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(testTimeout))
+		io.WriteString(c, "/\r\n")
+		b, _ := io.ReadAll(c)
+		return string(b)
+	}
+	root := "iWelcome\t\terror.host\t1\r\n0A post\t/posts/a.txt\texample.org\t7070\r\n.\r\n"
+	slow := "3Too many requests, retry in 10 s\t\terror.host\t1\r\n.\r\n"
+	want := []string{root, root, slow, slow, "", ""}
+	for i, w := range want {
+		if got := from("127.0.0.2"); got != w {
+			t.Errorf("request %d from the flooding address: %q, want %q", i, got, w)
+		}
+	}
+	if got := from("127.0.0.1"); got != root {
+		t.Errorf("other address got %q, want the menu", got)
+	}
+}
+
+// TestProxyProtocolV1: behind a load balancer sending PROXY v1, the
+// handler and the access log see the client's address from the header; a
+// connection from a peer that is not trusted is closed unanswered.
+func TestProxyProtocolV1(t *testing.T) {
+	var log syncBuffer
+	remote := make(chan string, 1)
+	s := &Server{
+		Logger: slog.New(slog.NewTextHandler(&log, nil)),
+		Handler: HandlerFunc(func(w ResponseWriter, r *Request) {
+			remote <- r.RemoteAddr.String()
+			io.WriteString(w, "hi\r\n")
+		}),
+		Settings: netserve.Settings{Proxy: true, Trusted: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+			ClientAddr: netserve.AddrTruncated},
+	}
+	addr, _ := startTCP(t, s)
+	defer s.Shutdown(context.Background())
+	send := func(src string) string {
+		d := net.Dialer{Timeout: testTimeout, LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
+		c, err := d.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(testTimeout))
+		io.WriteString(c, "PROXY TCP6 2001:db8:7:8::1 2001:db8::70 51000 70\r\n/\r\n")
+		b, _ := io.ReadAll(c)
+		return string(b)
+	}
+	if got := send("127.0.0.1"); got != "hi\r\n" {
+		t.Fatalf("through the proxy: %q", got)
+	}
+	if got := <-remote; got != "[2001:db8:7:8::1]:51000" {
+		t.Errorf("handler saw %s, want the address from the header", got)
+	}
+	if got := send("127.0.0.2"); got != "" {
+		t.Errorf("untrusted peer got %q, want a bare close", got)
+	}
+	deadline := time.Now().Add(testTimeout)
+	for !strings.Contains(log.String(), "client=2001:db8:7::/48") {
+		if time.Now().After(deadline) {
+			t.Fatalf("access log lacks the truncated client from the header: %s", log.String())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -1,7 +1,9 @@
 package site
 
 import (
+	"broadside/internal/i18n"
 	"context"
+	"io"
 	"net/netip"
 	"time"
 )
@@ -41,6 +43,16 @@ type Request struct {
 	// Context ends when the client goes away or the server shuts down;
 	// nil means context.Background.
 	Context context.Context
+	// Upload is set when the client sends a file to Path (Titan).
+	Upload *Upload
+}
+
+// Upload is a file a client sends to be published at a path.
+type Upload struct {
+	Mime  string // media type the client gave
+	Size  int64
+	Token string
+	Body  io.Reader // at most Size bytes
 }
 
 // Status says what a Response is. The front-ends map it to their own
@@ -113,6 +125,12 @@ type Response struct {
 // Serve answers a request from the site: the protocol-neutral entry point
 // of every front-end.
 func (s *Site) Serve(r *Request) Response {
+	if r.Upload != nil {
+		if s.opts.Uploads == nil {
+			return Response{Status: NotFound, Message: s.loc.T(i18n.ErrorNotFound)}
+		}
+		return s.opts.Uploads(r)
+	}
 	if s.opts.Search != nil {
 		if page, ok := searchPage(r.Path); ok {
 			if _, res, redirected := s.rules.match(r.Path); redirected {

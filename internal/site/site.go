@@ -52,6 +52,10 @@ type Options struct {
 	// Catalog holds the page chrome in every language; nil means the
 	// built-in catalogs.
 	Catalog *i18n.Catalog
+	// Uploads answers requests that carry an Upload (Titan); nil refuses
+	// them. It decides who may write what, writes, and answers with a
+	// redirect to what it published or a refusal.
+	Uploads func(*Request) Response
 	// Search answers /search; nil leaves search out.
 	Search Searcher
 	// SearchPerPage is the number of results a page shows; 0 means

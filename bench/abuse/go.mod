@@ -1,0 +1,3 @@
+module abuse
+
+go 1.25

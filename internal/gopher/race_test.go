@@ -1,0 +1,6 @@
+//go:build race
+
+package gopher
+
+// raceEnabled shrinks loops that the race detector makes slow.
+const raceEnabled = true
