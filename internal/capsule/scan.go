@@ -1,6 +1,7 @@
 package capsule
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -51,6 +52,11 @@ type fileInfo struct {
 // like the kernel's ELOOP limit.
 const maxLinkHops = 40
 
+// maxDepth bounds how deep folders are walked: os.Root opens one level at
+// a time, so no path length limit stops a tree a million folders deep,
+// and the walk recurses once per level.
+const maxDepth = 64
+
 // Reasons a path is refused; the messages are what authors read.
 var (
 	errOutside     = errors.New("leads outside the capsule")
@@ -65,7 +71,7 @@ var (
 // Codes of the problems the scan finds, besides CodeFile for files that
 // cannot be read or are not regular files.
 const (
-	CodeFileName = "capsule/file-name" // a name with control characters or invalid UTF-8, skipped
+	CodeFileName = "capsule/file-name" // a name with control characters or invalid UTF-8, or a folder too deep, skipped
 	CodeSymlink  = "capsule/symlink"   // a symbolic link that is not followed
 )
 
@@ -108,6 +114,10 @@ func (s *Snapshot) scan(fsys fs.FS, prev *Snapshot) ([]fileInfo, []diag.Diagnost
 			return nil
 		}
 		if d.IsDir() {
+			if strings.Count(p, "/") >= maxDepth {
+				report(p, CodeFileName, Warning, "folder nested more than %d deep; skipped", maxDepth)
+				return fs.SkipDir
+			}
 			return nil
 		}
 		s.Files++
@@ -440,14 +450,17 @@ func readFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	if info.Size() > limit {
 		return nil, &tooBig{info.Size()}
 	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Sized from the stat like os.ReadFile, and read to one byte past the
+	// limit in case the file grew since.
+	var b bytes.Buffer
+	b.Grow(int(info.Size()) + bytes.MinRead)
+	if _, err := b.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
-	if int64(len(b)) > limit {
-		return nil, &tooBig{int64(len(b))}
+	if int64(b.Len()) > limit {
+		return nil, &tooBig{int64(b.Len())}
 	}
-	return b, nil
+	return b.Bytes(), nil
 }
 
 // openRegular opens name for reading if it is a regular file. On a

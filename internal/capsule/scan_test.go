@@ -400,6 +400,24 @@ func TestTransientFailure(t *testing.T) {
 	}
 }
 
+// TestDeepFolders checks that the walk stops at maxDepth.
+func TestDeepFolders(t *testing.T) {
+	deep := strings.Repeat("d/", maxDepth+5)
+	fsys := fstest.MapFS{
+		"top.md":                                 {Data: []byte("# Top\n")},
+		strings.Repeat("d/", maxDepth) + "ok.md": {Data: []byte("# OK\n")},
+		deep + "deep.md":                         {Data: []byte("# Deep\n")},
+	}
+	s := loadWithin(t, fsys, nil)
+	if len(s.Docs) != 2 {
+		t.Errorf("documents %v, want top.md and the one %d folders down", served(s), maxDepth)
+	}
+	ps := problemsOf(s, strings.Repeat("d/", maxDepth)+"d")
+	if len(ps) != 1 || !strings.Contains(ps[0].Message, "nested more than 64 deep") {
+		t.Errorf("problems %v, want one about the depth", s.Problems)
+	}
+}
+
 func TestFollowLinks(t *testing.T) {
 	fsys := fstest.MapFS{
 		"a/b/c.md":  {Data: []byte("x")},

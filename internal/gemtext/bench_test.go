@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 )
 
 // article generates a realistic Markdown article of about size bytes:
@@ -75,6 +78,33 @@ func BenchmarkGoldmarkHTML(b *testing.B) {
 				if err := md.Convert(src, &out); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkParser compares the hardened goldmark parser with stock
+// goldmark on the same input, parsing only: the cost of the bounds.
+func BenchmarkParser(b *testing.B) {
+	stock := stockMarkdown().Parser()
+	hard := newParser()
+	for _, s := range benchSizes {
+		src := article(s.size)
+		b.Run("stock/"+s.name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				stock.Parse(text.NewReader(src))
+			}
+		})
+		b.Run("hardened/"+s.name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				pc := parser.NewContext()
+				bud := newBudget(len(src), 0)
+				pc.Set(budgetKey, bud)
+				hard.Parse(newSourceReader(src, bud), parser.WithContext(pc))
 			}
 		})
 	}

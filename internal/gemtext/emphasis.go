@@ -30,6 +30,7 @@ func (scanner) OnMatch(consumes int) ast.Node { return ast.NewEmphasis(consumes)
 func (delimiters) Trigger() []byte { return []byte{'*', '_', '~'} }
 
 func (delimiters) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	budgetOf(pc).tick()
 	before := block.PrecendingCharacter()
 	line, segment := block.PeekLine()
 	d := parser.ScanDelimiter(line, before, 1, scanner{})
@@ -42,13 +43,21 @@ func (delimiters) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 	}
 	d.Segment = segment.WithStop(segment.Start + d.OriginalLength)
 	block.Advance(d.OriginalLength)
+	pc.Set(delimitersKey, true)
 	return d
 }
+
+var delimitersKey = parser.NewContextKey() // bool: the current block has delimiter runs
 
 // CloseBlock matches the delimiters of the finished block: those directly
 // inside each link or image among themselves (goldmark matches a link's
 // label when the link closes), then those of the block itself.
 func (delimiters) CloseBlock(parent ast.Node, block text.Reader, pc parser.Context) {
+	if pc.Get(delimitersKey) == nil {
+		endSpans(pc)
+		return
+	}
+	pc.Set(delimitersKey, nil)
 	stack := []ast.Node{parent}
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
@@ -63,9 +72,10 @@ func (delimiters) CloseBlock(parent ast.Node, block text.Reader, pc parser.Conte
 			}
 		}
 		if has {
-			matchDelimiters(n)
+			countSpans(pc, matchDelimiters(n))
 		}
 	}
+	endSpans(pc)
 }
 
 // delim is one delimiter run in the list being matched.
@@ -86,8 +96,9 @@ type delim struct {
 // inputs of the rule of three); the next closer of the same class searches
 // no further down, since nothing below can have become a match. Every
 // search therefore either ends at an opener, removing everything it passed,
-// or raises its class's floor: linear time, with 18 classes.
-func matchDelimiters(n ast.Node) {
+// or raises its class's floor: linear time, with 18 classes. It returns
+// the number of spans made.
+func matchDelimiters(n ast.Node) int {
 	var list []delim
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		if d, ok := c.(*parser.Delimiter); ok {
@@ -103,7 +114,7 @@ func matchDelimiters(n ast.Node) {
 			}
 		}
 	}
-	first := 0
+	first, spans := 0, 0
 	unlink := func(i int) {
 		p, nx := list[i].prev, list[i].next
 		if p >= 0 {
@@ -153,6 +164,7 @@ func matchDelimiters(n ast.Node) {
 			span = ast.NewEmphasis(consume)
 		}
 		span.(interface{ SetPos(int) }).SetPos(o.Segment.Start)
+		spans++
 		parent := o.Parent()
 		for child := o.NextSibling(); child != nil && child != ast.Node(c); {
 			next := child.NextSibling()
@@ -180,6 +192,7 @@ func matchDelimiters(n ast.Node) {
 	for i := first; i >= 0; i = list[i].next {
 		toText(list[i].d)
 	}
+	return spans
 }
 
 // toText replaces a delimiter run that matched nothing (or what is left of
@@ -232,6 +245,7 @@ type codeRuns struct {
 func (codeSpans) Trigger() []byte { return []byte{'`'} }
 
 func (codeSpans) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	budgetOf(pc).tick()
 	line, startSegment := block.PeekLine()
 	opener := 0
 	for ; opener < len(line) && line[opener] == '`'; opener++ {

@@ -61,6 +61,7 @@ func (footnoteReferences) Trigger() []byte { return []byte{'!', '['} }
 const footnoteLabelLimit = 999 // goldmark's, the same as CommonMark's for link labels
 
 func (footnoteReferences) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	budgetOf(pc).tick()
 	line, segment := block.PeekLine()
 	pos := 1
 	if len(line) > 0 && line[0] == '!' {
@@ -80,7 +81,7 @@ func (footnoteReferences) Parse(parent ast.Node, block text.Reader, pc parser.Co
 		return nil
 	}
 	closes := pos + closure
-	value := block.Value(text.NewSegment(segment.Start+open, segment.Start+closes))
+	value := readerFor(parent, block, pc).Value(text.NewSegment(segment.Start+open, segment.Start+closes))
 	block.Advance(closes + 1)
 
 	notes, _ := pc.Get(footnotesKey).(*footnotes)

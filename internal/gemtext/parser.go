@@ -1,6 +1,7 @@
 package gemtext
 
 import (
+	"bytes"
 	"sort"
 
 	"github.com/yuin/goldmark/ast"
@@ -22,14 +23,17 @@ import (
 //     a real sort (footnote.go);
 //   - a code span opener with no closing run of its length after it fails
 //     at once instead of searching to the end of the block again;
-//   - escaped pipes in table cells are resolved per cell (table.go);
+//   - escaped pipes in table cells are resolved per cell, and a table that
+//     would be mostly empty padding cells stays a paragraph (transform.go);
 //   - block quotes, lists and footnote definitions nest at most MaxNesting
-//     deep, and so do open link brackets;
+//     deep, and so do open link brackets; inline spans nested deeper are
+//     unwrapped (flatten, transform.go);
 //   - heading attributes ({#id .class}) are only parsed on headings of
 //     reasonable length;
-//   - every inline parser reads the block through a reader whose Value is
-//     logarithmic rather than linear in the number of lines, and which
-//     advances the budget's clock;
+//   - the parsers that call Value (links, footnote references) read the
+//     block through a reader whose Value is logarithmic rather than linear
+//     in the number of lines; parsing advances the budget's clock at
+//     every line and at most inline triggers;
 //   - the bytes the link parser scans for destinations are charged to the
 //     budget, since they are quadratic in link openers on a long line.
 //
@@ -58,14 +62,14 @@ func newParser() parser.Parser {
 			util.Prioritized(parser.NewParagraphParser(), 1000),
 		),
 		parser.WithInlineParsers(
-			util.Prioritized(guarded{extension.NewTaskCheckBoxParser()}, 0),
-			util.Prioritized(guarded{codeSpans{}}, 100),
-			util.Prioritized(guarded{footnoteReferences{}}, 101),
+			util.Prioritized(extension.NewTaskCheckBoxParser(), 0),
+			util.Prioritized(codeSpans{}, 100),
+			util.Prioritized(footnoteReferences{}, 101),
 			util.Prioritized(links{parser.NewLinkParser()}, 200),
-			util.Prioritized(guarded{parser.NewAutoLinkParser()}, 300),
-			util.Prioritized(guarded{parser.NewRawHTMLParser()}, 400),
-			util.Prioritized(guarded{delimiters{}}, 500),
-			util.Prioritized(guarded{extension.NewLinkifyParser()}, 999),
+			util.Prioritized(ticking{parser.NewAutoLinkParser()}, 300),
+			util.Prioritized(ticking{parser.NewRawHTMLParser()}, 400),
+			util.Prioritized(delimiters{}, 500),
+			util.Prioritized(extension.NewLinkifyParser(), 999),
 		),
 		parser.WithParagraphTransformers(
 			util.Prioritized(referenceDefinitions{}, 100),
@@ -86,14 +90,33 @@ var (
 	readerKey     = parser.NewContextKey() // *blockReader
 	openLabelsKey = parser.NewContextKey() // int: link brackets open in the current block
 	cappedKey     = parser.NewContextKey() // int: source offset of the first nesting cut, +1
+	spansKey      = parser.NewContextKey() // int: inline spans made in the current block
+	deepKey       = parser.NewContextKey() // bool: some block made more than MaxNesting spans
+	pipesKey      = parser.NewContextKey() // bool: some paragraph holds "\|"
 )
+
+// countSpans adds n to the inline spans (links, images, emphasis) of the
+// current block: a block with no more than MaxNesting of them cannot nest
+// them deeper, and the tree needs no flattening.
+func countSpans(pc parser.Context, n int) {
+	c, _ := pc.Get(spansKey).(int)
+	pc.Set(spansKey, c+n)
+}
+
+// endSpans closes the count of a block's spans, noting whether the tree
+// may need flattening.
+func endSpans(pc parser.Context) {
+	if spans, _ := pc.Get(spansKey).(int); spans > MaxNesting {
+		pc.Set(deepKey, true)
+	}
+	pc.Set(spansKey, 0)
+}
 
 func budgetOf(pc parser.Context) *budget {
 	if b, ok := pc.Get(budgetKey).(*budget); ok {
 		return b
 	}
-	// Parsing without a budget (the differential tests' stock comparison)
-	// is unlimited.
+	// Convert always sets a budget; a parse without one is unlimited.
 	b := &budget{workLimit: 1 << 62, outLimit: 1 << 62}
 	pc.Set(budgetKey, b)
 	return b
@@ -162,19 +185,16 @@ func (r *blockReader) Value(seg text.Segment) []byte {
 	return ret
 }
 
-// guarded wraps an inline parser so that it reads through blockReader.
-type guarded struct{ parser.InlineParser }
+// ticking wraps an inline parser so that every call advances the budget's
+// clock. The parsers written here tick themselves; the cheap and frequent
+// ones (linkify at every space, task boxes) do not need to: the clock also
+// advances at every line and at every bracket, backtick, delimiter and
+// angle bracket.
+type ticking struct{ parser.InlineParser }
 
-func (g guarded) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
-	return g.InlineParser.Parse(parent, readerFor(parent, block, pc), pc)
-}
-
-// CloseBlock forwards to the wrapped parser when it has the method:
-// goldmark only calls it on parsers that do.
-func (g guarded) CloseBlock(parent ast.Node, block text.Reader, pc parser.Context) {
-	if cb, ok := g.InlineParser.(parser.CloseBlocker); ok {
-		cb.CloseBlock(parent, block, pc)
-	}
+func (t ticking) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	budgetOf(pc).tick()
+	return t.InlineParser.Parse(parent, block, pc)
 }
 
 // links wraps goldmark's link parser. It counts the brackets open in the
@@ -199,7 +219,11 @@ func (l links) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.
 		if len(line) > 1 && line[1] == '(' {
 			r.b.charge(destinationScan(r)+2, "link openers")
 		}
-		return l.InlineParser.Parse(parent, r, pc)
+		n := l.InlineParser.Parse(parent, r, pc)
+		if n != nil {
+			countSpans(pc, 1)
+		}
+		return n
 	}
 	if open >= MaxNesting {
 		noteCapped(pc, seg.Start)
@@ -340,14 +364,8 @@ func (h headingGuard) CanInterruptParagraph() bool { return h.with.CanInterruptP
 func (h headingGuard) CanAcceptIndentedLine() bool { return h.with.CanAcceptIndentedLine() }
 
 func attributesSafe(line []byte) bool {
-	if len(line) > maxAttributeLine {
-		return false
+	if bytes.IndexByte(line, '{') < 0 {
+		return true
 	}
-	braces := 0
-	for _, c := range line {
-		if c == '{' {
-			braces++
-		}
-	}
-	return braces <= maxAttributeBraces
+	return len(line) <= maxAttributeLine && bytes.Count(line, []byte{'{'}) <= maxAttributeBraces
 }

@@ -1,6 +1,8 @@
 package gemtext
 
 import (
+	"bytes"
+
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
@@ -26,6 +28,14 @@ var linkClosure = text.FindClosureOptions{Nesting: false, Newline: true, Advance
 
 func (referenceDefinitions) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
 	lines := node.Lines()
+	if lines.Len() == 0 {
+		return
+	}
+	// Most paragraphs do not start with "[": leave them at once.
+	first := lines.At(0)
+	if line := first.Value(reader.Source()); len(bytes.TrimLeft(line, " ")) == 0 || bytes.TrimLeft(line, " ")[0] != '[' {
+		return
+	}
 	block := &blockReader{Reader: text.NewBlockReader(reader.Source(), lines), lines: lines, b: budgetOf(pc)}
 	var removes [][2]int
 	for {

@@ -1,6 +1,8 @@
 package gemtext
 
 import (
+	"bytes"
+
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
@@ -15,6 +17,9 @@ import (
 type tablePipes struct{}
 
 func (tablePipes) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	if pc.Get(pipesKey) == nil {
+		return
+	}
 	src := reader.Source()
 	walk(doc, func(n ast.Node) bool {
 		switch n.Kind() {
@@ -69,6 +74,9 @@ func splitPipes(n ast.Node, src []byte) {
 type flatten struct{}
 
 func (flatten) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	if pc.Get(deepKey) == nil {
+		return
+	}
 	type frame struct {
 		n     ast.Node
 		depth int // inline spans above n
@@ -90,7 +98,7 @@ func (flatten) Transform(doc *ast.Document, reader text.Reader, pc parser.Contex
 						}
 						next = first // look at the moved children at this level
 					}
-					noteCapped(pc, c.Pos())
+					noteCapped(pc, max(c.Pos(), 0))
 					f.n.RemoveChild(f.n, c)
 					c = next
 					continue
@@ -143,15 +151,19 @@ var tableCappedKey = parser.NewContextKey() // int: source offset of the first r
 func (t tables) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
 	lines := node.Lines()
 	src := reader.Source()
-	size := 0
-	for i := range lines.Len() {
-		seg := lines.At(i)
-		size += seg.Len()
+	if lines.Len() < 2 {
+		return // goldmark's transformer needs a header and a delimiter row
 	}
+	size := -1
 	for i := 1; i < lines.Len(); i++ {
 		seg := lines.At(i)
+		line := seg.Value(src)
+		if bytes.IndexByte(line, '|') < 0 && bytes.IndexByte(line, '-') < 0 {
+			continue
+		}
 		cols, dash := 1, false
-		for _, c := range seg.Value(src) {
+	scan:
+		for _, c := range line {
 			switch c {
 			case '|':
 				cols++
@@ -159,13 +171,24 @@ func (t tables) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Con
 				dash = true
 			case ':', ' ', '\t', '\n', '\r':
 			default:
-				cols, dash = 0, false
-			}
-			if cols == 0 {
-				break
+				dash = false
+				break scan
 			}
 		}
-		if dash && cols*(lines.Len()-i) > size+maxTableCells {
+		if !dash {
+			continue
+		}
+		if size < 0 {
+			size = 0
+			for j := range lines.Len() {
+				seg := lines.At(j)
+				size += seg.Len()
+				if pc.Get(pipesKey) == nil && bytes.Contains(seg.Value(src), []byte("\\|")) {
+					pc.Set(pipesKey, true)
+				}
+			}
+		}
+		if cols*(lines.Len()-i) > size+maxTableCells {
 			if pc.Get(tableCappedKey) == nil {
 				pc.Set(tableCappedKey, lines.At(0).Start+1)
 			}
