@@ -46,8 +46,11 @@ func build(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("capsule: %w", err)
 	}
 	defer root.Close()
+	// The same safe view of the folder serve uses: no pipes, no links
+	// out of the capsule or to hidden files.
+	fsys := capsule.RootFS(root)
 	copts, sopts := siteOptions(cfg, ports)
-	snap, err := capsule.Load(root.FS(), copts, nil)
+	snap, err := capsule.Load(fsys, copts, nil)
 	if err != nil {
 		return fmt.Errorf("capsule: %w", err)
 	}
@@ -58,7 +61,7 @@ func build(args []string, stdout, stderr io.Writer) error {
 		p.File = filepath.Join(prefix, filepath.FromSlash(p.File))
 		fmt.Fprintln(stderr, p)
 	}
-	sopts.Static = root.FS()
+	sopts.Static = fsys
 	s := site.Build(snap, sopts, time.Now())
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

@@ -112,13 +112,16 @@ func collect(cfgPath string, external bool, env checkEnv) ([]diag.Diagnostic, []
 			Message: fmt.Sprintf("the capsule folder cannot be opened: %v", errors.Unwrap(err))}), nil
 	}
 	defer root.Close()
+	// The same safe view of the folder serve uses: no pipes, no links
+	// out of the capsule or to hidden files.
+	fsys := capsule.RootFS(root)
 	copts, sopts := siteOptions(cfg, publicPorts{gemini: cfg.Gemini.Port, gopher: cfg.Gopher.Port})
-	snap, err := capsule.Load(root.FS(), copts, nil)
+	snap, err := capsule.Load(fsys, copts, nil)
 	if err != nil {
 		return append(ds, diag.Diagnostic{File: displayDir(cfg.Capsule), Severity: diag.Error, Code: capsule.CodeFile,
 			Message: err.Error()}), nil
 	}
-	sopts.Static = root.FS()
+	sopts.Static = fsys
 	s := site.Build(snap, sopts, env.now)
 
 	content := append(append([]diag.Diagnostic{}, snap.Problems...), check.Links(s)...)

@@ -66,7 +66,7 @@ func TestGopherStreamsTextFiles(t *testing.T) {
 	if err != nil || n < 24<<20 {
 		t.Fatalf("served %d bytes: %v", n, err)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 12<<20 { // reading it whole: over 70 MB
 		t.Errorf("serving a 24 MB file allocated %d MB", alloc>>20)
 	}
 }

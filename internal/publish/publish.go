@@ -137,23 +137,41 @@ func (p *Publisher) Snapshot() *capsule.Snapshot {
 // spellings, path clashes) are logged when they first appear.
 func (p *Publisher) report(snap *capsule.Snapshot) {
 	seen := map[string]bool{}
+	var fresh []diag.Diagnostic
 	for _, pr := range snap.Problems {
 		key := pr.String() + "\x00" + pr.Code
 		if d := snap.Current(pr.File); d != nil {
 			key += "\x00" + strconv.FormatInt(d.Size, 10) + "\x00" + d.ModTime.String()
 		}
 		seen[key] = true
-		if p.reported[key] {
-			continue
+		if !p.reported[key] {
+			fresh = append(fresh, pr)
 		}
-		level := slog.LevelWarn
-		if pr.Severity == diag.Error {
-			level = slog.LevelError
-		}
-		p.logger().Log(context.Background(), level, "capsule problem", "file", pr.File, "line", pr.Line,
-			"column", pr.Col, "code", pr.Code, "problem", pr.Message)
 	}
 	p.reported = seen
+	// A capsule with 512 named pipes logs a few of them and "and 509
+	// more like this", not 512 lines.
+	for _, g := range diag.Aggregate(fresh, diag.Kind, maxLoggedPerKind) {
+		for _, pr := range g.Items {
+			p.logger().Log(context.Background(), problemLevel(pr), "capsule problem", "file", pr.File, "line", pr.Line,
+				"column", pr.Col, "code", pr.Code, "problem", pr.Message)
+		}
+		if more := g.MoreText(); more != "" {
+			last := g.Items[len(g.Items)-1]
+			p.logger().Log(context.Background(), problemLevel(last), "capsule problem", "code", last.Code, "problem", more)
+		}
+	}
+}
+
+// maxLoggedPerKind is how many new problems of one kind one load logs
+// one by one; check lists them all.
+const maxLoggedPerKind = 20
+
+func problemLevel(d diag.Diagnostic) slog.Level {
+	if d.Severity == diag.Error {
+		return slog.LevelError
+	}
+	return slog.LevelWarn
 }
 
 // schedule arranges a rebuild when the next scheduled article is due.

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -295,5 +296,26 @@ func TestProblemsLoggedOncePerChange(t *testing.T) {
 	}
 	if count() != 4 {
 		t.Errorf("a changed broken file was not logged again:\n%s", log.String())
+	}
+}
+
+// TestProblemsAggregated: many new problems of one kind log a few lines
+// and a count, not a line each.
+func TestProblemsAggregated(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 30 {
+		write(t, dir, fmt.Sprintf("posts/2024-01-01-t%02d.md", i), "---\ntitel: typo\n---\n# T\n")
+	}
+	var log syncBuffer
+	p := &Publisher{Dir: dir, Live: &site.Live{}, Logger: slog.New(slog.NewTextHandler(&log, nil))}
+	defer p.Close()
+	if err := p.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(log.String(), "code=frontmatter/unknown-key problem=\"titel:"); n != maxLoggedPerKind {
+		t.Errorf("%d unknown-key lines, want %d:\n%s", n, maxLoggedPerKind, log.String())
+	}
+	if !strings.Contains(log.String(), `problem="and 10 more like this"`) {
+		t.Errorf("no summary line:\n%s", log.String())
 	}
 }
