@@ -42,6 +42,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/apostrophe"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/analysis/token/unicodenorm"
 	wordtok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -50,9 +51,10 @@ import (
 )
 
 // A language is one analysis of text: the token filters that follow the
-// Unicode word tokenizer. Filter names are bleve's, except the two of this
-// package: foldName (case and accent folding, always last unless a script
-// needs its marks) and innenName (German feminine plurals).
+// Unicode word tokenizer. Filter names are bleve's, except those of this
+// package: foldName (case and accent folding), innenName (German feminine
+// plurals) and nfkcName; bleve's stop filters ("stop_xx") are replaced by
+// stopFilter over the same lists.
 type language struct {
 	key     string   // analyzer and field suffix: "fr", "cjk", "xx"
 	filters []string // in order
@@ -68,22 +70,31 @@ const (
 	otherKey = "xx"
 )
 
-// languages lists every analysis, by key. Stemmers are the ones bleve's own
-// analyzer for the language uses; stop-word-only languages have no stemmer
-// in bleve v2.6.3 (Polish's needs a module the project does not carry).
+// languages lists every analysis, by key. Stemmers and stop words are the
+// ones bleve's own analyzer for the language uses; stop-word-only languages
+// have no stemmer in bleve v2.6.3 (Polish's needs a module the project
+// does not carry). Stop lists are matched in their folded form as well
+// (see stopFilter).
+//
+// Where folding goes was measured on pairs such as grève/greve/grèves:
+// folding before stemming makes an accented word and the same word typed
+// without its accents one term whatever the stemmer does, so it comes
+// first where the stemmer copes (Russian's Snowball stemmer does not even
+// know "ё"). Portuguese's light stemmer only recognises plurals in "-ões"
+// with the accent, and the Snowball stemmers of the Nordic languages,
+// Hungarian, Romanian and Turkish tell vowels apart by their marks, so
+// those fold last.
 var languages = []language{
-	{key: "en", filters: []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, foldName}},
-	{key: "fr", filters: []string{lowercase.Name, fr.ElisionName, fr.StopName, fr.LightStemmerName, foldName}},
+	{key: "en", filters: []string{en.PossessiveName, lowercase.Name, foldName, en.StopName, porter.Name}},
+	{key: "fr", filters: []string{lowercase.Name, fr.ElisionName, foldName, fr.StopName, fr.LightStemmerName}},
 	// German: "-innen" becomes "-in" before stemming, so that Arbeiterinnen
 	// finds Arbeiterin (the light stemmer leaves "arbeiterinn").
-	{key: "de", filters: []string{lowercase.Name, de.StopName, innenName, de.NormalizeName, de.LightStemmerName, foldName}},
-	{key: "es", filters: []string{lowercase.Name, es.StopName, es.NormalizeName, es.LightStemmerName, foldName}},
-	{key: "it", filters: []string{lowercase.Name, it.ElisionName, it.StopName, it.LightStemmerName, foldName}},
+	{key: "de", filters: []string{lowercase.Name, foldName, de.StopName, innenName, de.NormalizeName, de.LightStemmerName}},
+	{key: "es", filters: []string{lowercase.Name, foldName, es.StopName, es.NormalizeName, es.LightStemmerName}},
+	{key: "it", filters: []string{lowercase.Name, it.ElisionName, foldName, it.StopName, it.LightStemmerName}},
+	{key: "nl", filters: []string{lowercase.Name, foldName, nl.StopName, nl.SnowballStemmerName}},
+	{key: "ru", filters: []string{lowercase.Name, foldName, ru.StopName, ru.SnowballStemmerName}},
 	{key: "pt", filters: []string{lowercase.Name, pt.StopName, pt.LightStemmerName, foldName}},
-	{key: "nl", filters: []string{lowercase.Name, nl.StopName, nl.SnowballStemmerName, foldName}},
-	// Russian folds before stemming: the Snowball stemmer does not know
-	// "ё", which readers often type as "е".
-	{key: "ru", filters: []string{lowercase.Name, ru.StopName, foldName, ru.SnowballStemmerName}},
 	{key: "sv", filters: []string{lowercase.Name, sv.StopName, sv.SnowballStemmerName, foldName}},
 	{key: "no", filters: []string{lowercase.Name, no.StopName, no.SnowballStemmerName, foldName}},
 	{key: "da", filters: []string{lowercase.Name, da.StopName, da.SnowballStemmerName, foldName}},
@@ -190,6 +201,14 @@ func (l *language) analyzer(pairs bool) (analysis.Analyzer, error) {
 		case nfkcName:
 			f = unicodenorm.MustNewUnicodeNormalizeFilter(unicodenorm.NFKC)
 		default:
+			if strings.HasPrefix(name, "stop_") {
+				words, err := cache.TokenMapNamed(name)
+				if err != nil {
+					return nil, fmt.Errorf("analysis %s: %w", l.key, err)
+				}
+				f = stopFilter(words)
+				break
+			}
 			var err error
 			if f, err = cache.TokenFilterNamed(name); err != nil {
 				return nil, fmt.Errorf("analysis %s: %w", l.key, err)
@@ -201,6 +220,19 @@ func (l *language) analyzer(pairs bool) (analysis.Analyzer, error) {
 		a.TokenFilters = append(a.TokenFilters, pairFilter{})
 	}
 	return a, nil
+}
+
+// stopFilter returns a filter that drops the words of a stop list, as
+// written and folded: "für" and "fur" both, so that a stop word typed
+// without its accents is still one (under the rule that every query word
+// must match, a stop word searched for would find nothing).
+func stopFilter(words analysis.TokenMap) analysis.TokenFilter {
+	all := make(analysis.TokenMap, 2*len(words))
+	for w := range words {
+		all[w] = true
+		all[fold(w)] = true
+	}
+	return stop.NewStopTokensFilter(all)
 }
 
 // maxPairGap is the largest distance between the words of a pair: up to
