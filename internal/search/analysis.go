@@ -164,9 +164,22 @@ func langKey(tag string) string {
 // with bleve (and recorded in a persisted index's mapping).
 func analyzerName(key string) string { return "broadside_" + key }
 
-// pairAnalyzerName is the name of the analysis for key followed by
-// pairFilter, which phrase queries use.
+// pairAnalyzerName is the name of the analysis for key that turns words
+// into their pairs (see pairFilter), which phrase queries use.
 func pairAnalyzerName(key string) string { return "broadside_" + key + "_pairs" }
+
+// indexAnalyzerName is the name of the analysis for key that indexes text:
+// words and their pairs.
+func indexAnalyzerName(key string) string { return "broadside_" + key + "_index" }
+
+// An output is what an analysis yields.
+type output int
+
+const (
+	words output = iota // analysed words
+	pairs               // pairs of neighbouring words only
+	both                // words and pairs, as indexed
+)
 
 // init registers every analysis with bleve's registry: a persisted index
 // names its analyzers, and bleve looks them up by name when it opens one.
@@ -175,17 +188,19 @@ func pairAnalyzerName(key string) string { return "broadside_" + key + "_pairs" 
 func init() {
 	for i := range languages {
 		l := &languages[i]
-		registry.RegisterAnalyzer(analyzerName(l.key), func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
-			return l.analyzer(false)
-		})
-		registry.RegisterAnalyzer(pairAnalyzerName(l.key), func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
-			return l.analyzer(true)
-		})
+		for _, r := range []struct {
+			name string
+			out  output
+		}{{analyzerName(l.key), words}, {pairAnalyzerName(l.key), pairs}, {indexAnalyzerName(l.key), both}} {
+			registry.RegisterAnalyzer(r.name, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
+				return l.analyzer(r.out)
+			})
+		}
 	}
 }
 
-// analyzer builds l's analyzer, with pairFilter last if pairs is set.
-func (l *language) analyzer(pairs bool) (analysis.Analyzer, error) {
+// analyzer builds l's analyzer for the output out.
+func (l *language) analyzer(out output) (analysis.Analyzer, error) {
 	cache := registry.NewCache()
 	a := &analysis.DefaultAnalyzer{Tokenizer: wordtok.NewUnicodeTokenizer()}
 	if l.zwnj {
@@ -216,8 +231,8 @@ func (l *language) analyzer(pairs bool) (analysis.Analyzer, error) {
 		}
 		a.TokenFilters = append(a.TokenFilters, f)
 	}
-	if pairs {
-		a.TokenFilters = append(a.TokenFilters, pairFilter{})
+	if out != words {
+		a.TokenFilters = append(a.TokenFilters, pairFilter{keepWords: out == both})
 	}
 	return a, nil
 }
@@ -239,18 +254,24 @@ func stopFilter(words analysis.TokenMap) analysis.TokenFilter {
 // two stop words may stand between them ("freedom of the press").
 const maxPairGap = 3
 
-// pairFilter replaces a stream of analysed words by the pairs of
-// neighbours, "freedom press" for "freedom press", with one space per
-// position between them ("freedom   press" for "freedom of the press",
-// where the stop words left a gap). Indexed in their own field, pairs
-// make a phrase query a conjunction of term look-ups: much cheaper than
-// checking the positions of every occurrence of common words, and without
-// term vectors, which would triple the index.
-type pairFilter struct{}
+// pairFilter adds to a stream of analysed words (or replaces it by) the
+// pairs of neighbours, "freedom press" for "freedom press", with one space
+// per position between them ("freedom   press" for "freedom of the
+// press", where the stop words left a gap). Indexed with the words (a
+// pair has a space, a word never does), pairs make a phrase query a
+// conjunction of term look-ups: much cheaper than checking the positions
+// of every occurrence of common words, and without the term vectors that
+// would need.
+type pairFilter struct {
+	keepWords bool
+}
 
-// Filter returns the pairs of in.
-func (pairFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
-	out := make(analysis.TokenStream, 0, len(in))
+// Filter returns the pairs of in, after its words if keepWords is set.
+func (f pairFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, 2*len(in))
+	if f.keepWords {
+		out = append(out, in...)
+	}
 	for i := 1; i < len(in); i++ {
 		a, b := in[i-1], in[i]
 		gap := b.Position - a.Position

@@ -89,7 +89,7 @@ func TestAnalyses(t *testing.T) {
 	}
 	// Every analysis builds, and each keeps offsets into its input.
 	for _, l := range languages {
-		for _, name := range []string{analyzerName(l.key), pairAnalyzerName(l.key)} {
+		for _, name := range []string{analyzerName(l.key), pairAnalyzerName(l.key), indexAnalyzerName(l.key)} {
 			a, err := registry.NewCache().AnalyzerNamed(name)
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
@@ -120,6 +120,9 @@ func TestPairs(t *testing.T) {
 		got := analyse(t, pairAnalyzerName(tt.lang), tt.in)
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s %q: %q, want %q", tt.lang, tt.in, got, tt.want)
+		}
+		if all, want := analyse(t, indexAnalyzerName(tt.lang), tt.in), append(analyse(t, analyzerName(tt.lang), tt.in), tt.want...); !slices.Equal(all, want) {
+			t.Errorf("%s %q indexed as %q, want %q", tt.lang, tt.in, all, want)
 		}
 		for _, p := range got {
 			if strings.Count(strings.TrimSpace(p), " ") > maxPairGap {

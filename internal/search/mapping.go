@@ -20,7 +20,8 @@ import (
 const schema = "broadside-search/1 bleve/v2.6.3"
 
 // The fields of an indexed article. Text fields exist once per analysis:
-// headField+"fr" and bodyField+"fr" for a French article.
+// headField+"fr" and bodyField+"fr" for a French article; they hold the
+// analysed words and their pairs (see pairFilter).
 const (
 	pathField    = "path"    // served path; doc values only, to reload meta
 	fpField      = "fp"      // fingerprint, hex; doc values only
@@ -31,9 +32,8 @@ const (
 	titleField   = "title"   // stored for results
 	whenField    = "when"    // stored: the date in RFC 3339, with its zone
 	textField    = "text"    // stored: the text snippets are cut from
-	headField    = "head_"   // + key: title and tag names, analysed
-	bodyField    = "body_"   // + key: summary and body, analysed
-	pairField    = "pair_"   // + key: head and body as pairs of words, for phrases (pairFilter)
+	headField    = "head_"   // + key: title and tag names, words and pairs
+	bodyField    = "body_"   // + key: summary and body, words and pairs
 )
 
 // headBoost weighs a match in the title or a tag name against one in the
@@ -64,9 +64,8 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(whenField, field("text", keyword.Name, false, true, false))
 	dm.AddFieldMappingsAt(textField, field("text", keyword.Name, false, true, false))
 	for _, l := range languages {
-		dm.AddFieldMappingsAt(headField+l.key, field("text", analyzerName(l.key), true, false, false))
-		dm.AddFieldMappingsAt(bodyField+l.key, field("text", analyzerName(l.key), true, false, false))
-		dm.AddFieldMappingsAt(pairField+l.key, field("text", pairAnalyzerName(l.key), true, false, false))
+		dm.AddFieldMappingsAt(headField+l.key, field("text", indexAnalyzerName(l.key), true, false, false))
+		dm.AddFieldMappingsAt(bodyField+l.key, field("text", indexAnalyzerName(l.key), true, false, false))
 	}
 	m.DefaultMapping = dm
 	return m
@@ -120,7 +119,6 @@ func prepare(d *Doc, e entry) prepared {
 		textField:       text,
 		headField + key: head.String(),
 		bodyField + key: text,
-		pairField + key: []string{head.String(), text},
 	}
 	return prepared{path: d.Path, entry: e, doc: doc}
 }

@@ -266,20 +266,28 @@ func textClause(l string, tokens, pairs analysis.TokenStream) query.Query {
 		}
 		return query.NewDisjunctionQuery(qs)
 	}
-	var qs []query.Query
 	if len(pairs) > 0 {
+		// All the pairs, in the title and tags or in the body.
+		var head, body []query.Query
 		seen := make(map[string]bool)
 		for _, p := range pairs {
 			if !seen[string(p.Term)] {
 				seen[string(p.Term)] = true
-				qs = append(qs, termQuery(pairField+l, p.Term, 1))
+				head = append(head, termQuery(headField+l, p.Term, headBoost))
+				body = append(body, termQuery(bodyField+l, p.Term, 1))
 			}
 		}
-	} else {
-		for _, t := range tokens {
-			qs = append(qs, textClause(l, analysis.TokenStream{t}, nil))
-		}
+		return query.NewDisjunctionQuery([]query.Query{conjunction(head), conjunction(body)})
 	}
+	var qs []query.Query
+	for _, t := range tokens {
+		qs = append(qs, textClause(l, analysis.TokenStream{t}, nil))
+	}
+	return conjunction(qs)
+}
+
+// conjunction returns a query requiring all of qs.
+func conjunction(qs []query.Query) query.Query {
 	if len(qs) == 1 {
 		return qs[0]
 	}
