@@ -189,12 +189,27 @@ func benchIndex(b *testing.B, mode string) *Index {
 	if _, err := ix.Sync(context.Background(), docs); err != nil {
 		b.Fatal(err)
 	}
+	settle(b, ix)
 	b.Logf("%s: %+v", mode, ix.Stats())
 	if benchIndexes.m == nil {
 		benchIndexes.m = make(map[string]*Index)
 	}
 	benchIndexes.m[mode] = ix
 	return ix
+}
+
+// settle waits (at most a minute) for a persisted index to finish merging
+// and writing segments in the background, which would otherwise compete
+// with what is measured next.
+func settle(b *testing.B, ix *Index) {
+	for range 600 {
+		is, _ := ix.bi.StatsMap()["index"].(map[string]any)
+		if active, ok := is["index_bgthreads_active"].(bool); !ok || !active {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.Log("index still merging after a minute")
 }
 
 var benchIndexes struct {

@@ -16,7 +16,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -224,15 +223,17 @@ func (ix *Index) loadMeta(bi bleve.Index) error {
 			case pathField:
 				path = string(term)
 			case fpField:
-				e.fp, bad = strconv.ParseUint(string(term), 16, 64)
+				var err error
+				e.fp, err = strconv.ParseUint(string(term), 16, 64)
+				bad = errors.Join(bad, err)
 			case langField:
 				if l, ok := languageByKey[string(term)]; ok {
 					e.lang = l.key
 				}
 			case dateField:
-				if v, ok := decodeNumeric(term); ok {
-					e.date = v
-				}
+				var err error
+				e.date, err = decodeDate(term)
+				bad = errors.Join(bad, err)
 			}
 		})
 		if err != nil {
@@ -244,21 +245,6 @@ func (ix *Index) loadMeta(bi bleve.Index) error {
 		ix.meta[path] = e
 		ix.langs[e.lang]++
 	}
-}
-
-// decodeNumeric decodes the full-precision term of a numeric field's doc
-// values (which hold one term per precision) and reports false for the
-// others.
-func decodeNumeric(term []byte) (int64, bool) {
-	pc := numeric.PrefixCoded(term)
-	if shift, err := pc.Shift(); err != nil || shift != 0 {
-		return 0, false
-	}
-	i, err := pc.Int64()
-	if err != nil {
-		return 0, false
-	}
-	return int64(numeric.Int64ToFloat64(i)), true
 }
 
 // markReady records that the index is complete.

@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/binary"
+	"fmt"
 	"hash/fnv"
 	"strconv"
 	"strings"
@@ -28,7 +29,7 @@ const (
 	langField    = "lang"    // analysis key; doc values only
 	langTagField = "langtag" // the BCP 47 tag and its prefixes, lower case: lang:xx
 	tagField     = "tag"     // tagKey of each slug and name: tag:x
-	dateField    = "date"    // Unix seconds, for sorting
+	dateField    = "date"    // Unix seconds as sortable text (encodeDate); doc values only
 	titleField   = "title"   // stored for results
 	whenField    = "when"    // stored: the date in RFC 3339, with its zone
 	textField    = "text"    // stored: the text snippets are cut from
@@ -59,7 +60,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(langField, field("text", keyword.Name, true, false, true))
 	dm.AddFieldMappingsAt(langTagField, field("text", keyword.Name, true, false, false))
 	dm.AddFieldMappingsAt(tagField, field("text", keyword.Name, true, false, false))
-	dm.AddFieldMappingsAt(dateField, field("number", "", true, false, true))
+	dm.AddFieldMappingsAt(dateField, field("text", keyword.Name, true, false, true))
 	dm.AddFieldMappingsAt(titleField, field("text", keyword.Name, false, true, false))
 	dm.AddFieldMappingsAt(whenField, field("text", keyword.Name, false, true, false))
 	dm.AddFieldMappingsAt(textField, field("text", keyword.Name, false, true, false))
@@ -113,7 +114,7 @@ func prepare(d *Doc, e entry) prepared {
 		langField:       key,
 		langTagField:    langTags(d.Lang),
 		tagField:        tags,
-		dateField:       float64(e.date),
+		dateField:       encodeDate(e.date),
 		titleField:      d.Title,
 		whenField:       d.Date.Format("2006-01-02T15:04:05.999999999Z07:00"),
 		textField:       text,
@@ -121,6 +122,23 @@ func prepare(d *Doc, e entry) prepared {
 		bodyField + key: text,
 	}
 	return prepared{path: d.Path, entry: e, doc: doc}
+}
+
+// dateBias makes every Unix time of encodeDate positive.
+const dateBias = 1 << 62
+
+// encodeDate writes Unix seconds as 16 hexadecimal digits, so that text
+// order is time order. A numeric field would do, but bleve keeps sixteen
+// terms per number in its doc values, which a sort by date then
+// decompresses for every matching article.
+func encodeDate(unix int64) string {
+	return fmt.Sprintf("%016x", uint64(unix)+dateBias)
+}
+
+// decodeDate reads what encodeDate wrote.
+func decodeDate(term []byte) (int64, error) {
+	u, err := strconv.ParseUint(string(term), 16, 64)
+	return int64(u - dateBias), err
 }
 
 // oneLine returns s with white space and control characters collapsed

@@ -73,6 +73,12 @@ func TestPersistAcrossReopen(t *testing.T) {
 		t.Errorf("greve after reopening: %v", got)
 	}
 	// Dates and languages come back from the index itself.
+	ix.mu.RLock()
+	e := ix.meta["/c.gmi"]
+	ix.mu.RUnlock()
+	if e.date != day(3).Unix() || e.lang != "de" {
+		t.Errorf("entry after reopening: %+v", e)
+	}
 	if h := search(t, ix, "lang:de").Hits; len(h) != 1 || !h[0].Date.Equal(day(3)) || h[0].Title != "Spiegel" {
 		t.Errorf("lang:de after reopening: %+v", h)
 	}

@@ -228,12 +228,15 @@ func (ix *Index) plan(q Query, langs []string) (*plan, error) {
 	if len(exclude) > 0 {
 		bq.AddMustNot(exclude...)
 	}
-	switch len(filters) {
-	case 0:
-	case 1:
-		bq.AddFilter(filters[0])
+	switch {
+	case len(filters) == 0:
+	case p.scored:
+		bq.AddFilter(conjunction(filters))
 	default:
-		bq.AddFilter(query.NewConjunctionQuery(filters))
+		// Unscored, filters can be the query itself: bleve runs a
+		// filter alone over every article, a term query over the
+		// articles that have the term.
+		bq.AddMust(conjunction(filters))
 	}
 	for _, ts := range p.terms {
 		slices.Sort(ts)
@@ -365,7 +368,9 @@ func groupTies(hits []ranked) func(i int) int {
 // first, and the total.
 func (ix *Index) newestHits(ctx context.Context, bi bleve.Index, q query.Query, from, size int) ([]ranked, int, error) {
 	req := bleve.NewSearchRequestOptions(q, size, from, false)
-	req.SortBy([]string{"-" + dateField, "_id"})
+	// The path breaks ties from doc values; "_id" would read the stored
+	// id of every matching article.
+	req.SortBy([]string{"-" + dateField, pathField})
 	req.Score = "none"
 	sr, err := bi.SearchInContext(ctx, req)
 	if err != nil {

@@ -611,7 +611,7 @@ func TestConcurrent(t *testing.T) {
 					errs <- err
 					return
 				}
-				if res.Total < 40 || res.Total > 60 {
+				if res.Total < 40 || res.Total > 70 { // 50, 20 added, 10 deleted
 					errs <- fmt.Errorf("%d results", res.Total)
 					return
 				}
