@@ -20,6 +20,19 @@
 // Arbeiterinnen, забастовка finds забастовки), and a query is analysed once
 // per language present in the index, so a French query word finds French
 // articles by its French stem and English ones by its English stem.
+//
+// A server uses it like this:
+//
+//	ix, err := search.Open(search.Options{Dir: filepath.Join(state, "search"), Logger: log})
+//	go ix.Sync(ctx, docs)            // at start, and after every reload
+//	...
+//	q, err := search.Parse(query)    // ErrEmpty, ErrTooLong, ErrTooManyTerms, ErrOnlyExcluded
+//	res, err := ix.Search(ctx, q, page, 10) // ErrNotReady, ErrNoWords, ErrPage
+//
+// Keep the index in the state folder: in memory, bleve never merges the
+// segments each batch and update adds, and the index of 10,000 generated
+// articles took 390 MB of Go heap against 25 MB (plus 124 MB of files,
+// mapped as needed) when persisted.
 package search
 
 import (
@@ -41,11 +54,15 @@ type Doc struct {
 	// Lang is a BCP 47 tag ("fr", "pt-BR"); it chooses the stemmer and
 	// stop words. An unknown or empty tag gets a language-neutral analysis
 	// (case and accent folding, no stemming).
-	Lang    string
+	Lang string
+	// Tags are indexed up to the hundredth; the title, the summary and
+	// each tag name up to their first KiB.
 	Tags    []Tag
 	Summary string
-	// Body is gemtext. Markers, link URLs and preformatting toggles are not
-	// indexed; link labels and preformatted lines are (see PlainText).
+	// Body is gemtext. Markers, link URLs and preformatting toggles (with
+	// their alt text) are not indexed; link labels and preformatted lines
+	// are, since preformatted blocks here are mostly tables with content.
+	// At most 1 MiB of text per article is indexed.
 	Body []byte
 	// Fingerprint, if not empty, stands for the article's content in
 	// change detection: the caller's modification time and size of the

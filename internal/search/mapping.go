@@ -37,6 +37,9 @@ const (
 	bodyField    = "body_"   // + key: summary and body, words and pairs
 )
 
+// maxTags bounds the tags indexed per article; more are ignored.
+const maxTags = 100
+
 // headBoost weighs a match in the title or a tag name against one in the
 // body.
 const headBoost = 3.0
@@ -104,7 +107,7 @@ func prepare(d *Doc, e entry) prepared {
 	var head strings.Builder
 	head.WriteString(oneLine(d.Title))
 	var tags []string
-	for _, t := range d.Tags {
+	for _, t := range d.Tags[:min(len(d.Tags), maxTags)] {
 		head.WriteString("\n" + oneLine(t.Name))
 		tags = appendNew(tags, tagKey(t.Slug), tagKey(t.Name))
 	}
@@ -142,10 +145,11 @@ func decodeDate(term []byte) (int64, error) {
 }
 
 // oneLine returns s with white space and control characters collapsed
-// into single spaces.
+// into single spaces, at most 1 KiB of it: titles, summaries and tag names
+// are short, and a hostile one must not cost more than a body.
 func oneLine(s string) string {
 	var b strings.Builder
-	writeCollapsed(&b, s, false, maxText)
+	writeCollapsed(&b, s, false, 1<<10)
 	return b.String()
 }
 

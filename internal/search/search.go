@@ -103,11 +103,11 @@ func (ix *Index) Search(ctx context.Context, q Query, page, size int) (*Results,
 	if from >= MaxResults {
 		return nil, ErrPage
 	}
-	var ranked []ranked
+	var order []ranked
 	if p.scored {
-		ranked, res.Total, err = ix.rankedHits(ctx, bi, p.query, to)
+		order, res.Total, err = ix.rankedHits(ctx, bi, p.query, to)
 	} else {
-		ranked, res.Total, err = ix.newestHits(ctx, bi, p.query, from, size)
+		order, res.Total, err = ix.newestHits(ctx, bi, p.query, from, size)
 		from, to = 0, size
 	}
 	if err != nil {
@@ -120,8 +120,8 @@ func (ix *Index) Search(ctx context.Context, q Query, page, size int) (*Results,
 	if page > res.Pages {
 		return nil, ErrPage
 	}
-	ranked = ranked[min(from, len(ranked)):min(to, len(ranked))]
-	if res.Hits, err = ix.hits(bi, ranked, p); err != nil {
+	order = order[min(from, len(order)):min(to, len(order))]
+	if res.Hits, err = ix.hits(bi, order, p); err != nil {
 		return nil, err
 	}
 	return res, nil

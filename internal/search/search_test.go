@@ -649,12 +649,17 @@ func TestConcurrent(t *testing.T) {
 // and the costliest query allowed runs.
 func TestHostile(t *testing.T) {
 	huge := strings.Repeat("filler word ", maxText/12) + "needle\n"
+	var tags []Tag
+	for i := range 1000 {
+		tags = append(tags, Tag{Slug: fmt.Sprint("t", i), Name: fmt.Sprint("T", i)})
+	}
 	var words []string
 	for i := range MaxTerms {
 		words = append(words, fmt.Sprintf("word%d", i))
 	}
 	ix := newIndex(t,
-		Doc{Path: "/huge.gmi", Title: "Huge", Date: day(1), Body: []byte(huge + huge)},
+		Doc{Path: "/huge.gmi", Title: "Huge " + strings.Repeat("long title ", 1000) + "titleneedle", Date: day(1),
+			Summary: strings.Repeat("summary ", 10000), Tags: tags, Body: []byte(huge + huge)},
 		article("all", "en", "All", day(1), strings.Join(words, " ")),
 	)
 	if got := found(t, ix, "filler"); !slices.Equal(got, []string{"/huge.gmi"}) {
@@ -662,6 +667,15 @@ func TestHostile(t *testing.T) {
 	}
 	if got := found(t, ix, "needle"); len(got) != 0 {
 		t.Errorf("text past maxText indexed: %v", got)
+	}
+	if got := found(t, ix, "titleneedle"); len(got) != 0 {
+		t.Errorf("title past 1 KiB indexed: %v", got)
+	}
+	if got := found(t, ix, "tag:t99"); !slices.Equal(got, []string{"/huge.gmi"}) {
+		t.Errorf("tag:t99: %v", got)
+	}
+	if got := found(t, ix, "tag:t100"); len(got) != 0 {
+		t.Errorf("tag past maxTags indexed: %v", got)
 	}
 	if got := found(t, ix, strings.Join(words, " ")); !slices.Equal(got, []string{"/all.gmi"}) {
 		t.Errorf("16 words: %v", got)
