@@ -29,7 +29,8 @@ import (
 //	go test -run '^$' -bench 'QueryCost/disk' -benchtime 100x ./internal/search/
 //	go test -run '^$' -bench 'Reopen' -benchtime 5x ./internal/search/
 //
-// SEARCH_BENCH_BATCH sets Options.BatchSize.
+// SEARCH_BENCH_BATCH and SEARCH_BENCH_PARALLEL set Options.BatchSize and
+// Options.Parallel for BenchmarkBuild.
 
 var benchLangs = []string{"en", "en", "en", "fr", "de", "es", "ru"}
 
@@ -47,6 +48,12 @@ func benchN(b *testing.B) int {
 // benchBatch returns SEARCH_BENCH_BATCH, or 0 (the default batch size).
 func benchBatch(*testing.B) int {
 	n, _ := strconv.Atoi(os.Getenv("SEARCH_BENCH_BATCH"))
+	return n
+}
+
+// benchParallel returns SEARCH_BENCH_PARALLEL, or 0 (the default).
+func benchParallel(*testing.B) int {
+	n, _ := strconv.Atoi(os.Getenv("SEARCH_BENCH_PARALLEL"))
 	return n
 }
 
@@ -71,7 +78,7 @@ func BenchmarkBuild(b *testing.B) {
 			}
 			genCPU, genWall := cpuTime()-cpu0, time.Since(wall0)
 			for b.Loop() {
-				opts := Options{BatchSize: benchBatch(b)}
+				opts := Options{BatchSize: benchBatch(b), Parallel: benchParallel(b)}
 				if mode == "disk" {
 					opts.Dir = b.TempDir()
 				}

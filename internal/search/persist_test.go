@@ -61,6 +61,9 @@ func TestPersistAcrossReopen(t *testing.T) {
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if meta, err := os.ReadFile(filepath.Join(dir, "index", "index_meta.json")); err != nil || !strings.Contains(string(meta), `"MaxSegmentSize":20000`) {
+		t.Errorf("bleve settings not kept with the index: %s, %v", meta, err)
+	}
 
 	ix = openDir(t, dir)
 	if !isReady(ix) {

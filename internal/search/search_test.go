@@ -780,3 +780,31 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// TestSyncParallel checks Sync with several batches in flight: everything
+// arrives, and an article listed twice ends as listed last.
+func TestSyncParallel(t *testing.T) {
+	ix, err := Open(Options{BatchSize: 5, Parallel: 3, ReadyWait: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var docs []Doc
+	for i := range 100 {
+		docs = append(docs, article(fmt.Sprint(i), "en", "Article", day(1+i%28), "First version of the text."))
+	}
+	docs = append(docs, article("7", "en", "Article", day(1), "Second version of the text."))
+	st, err := ix.Sync(context.Background(), slices.Values(docs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Indexed != 101 || ix.Len() != 100 {
+		t.Errorf("%+v, %d articles", st, ix.Len())
+	}
+	if got := found(t, ix, "second"); !slices.Equal(got, []string{"/7.gmi"}) {
+		t.Errorf("second: %v", got)
+	}
+	if got := search(t, ix, "first").Total; got != 99 {
+		t.Errorf("first: %d", got)
+	}
+}
