@@ -83,6 +83,15 @@ func (ix *Index) Search(ctx context.Context, q Query, page, size int) (*Results,
 	if err := ix.waitReady(ctx); err != nil {
 		return nil, err
 	}
+	// Wait for a turn (channel senders are served in order).
+	select {
+	case ix.turns <- struct{}{}:
+		defer func() { <-ix.turns }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-ix.closing:
+		return nil, ErrClosed
+	}
 	ix.mu.RLock()
 	bi, closed := ix.bi, ix.closed
 	langs := make([]string, 0, len(ix.langs))

@@ -530,6 +530,38 @@ func TestReady(t *testing.T) {
 	}
 }
 
+// TestTurns checks that searches beyond Options.Searches wait their turn,
+// and give up with their context.
+func TestTurns(t *testing.T) {
+	ix, err := Open(Options{Searches: 1, ReadyWait: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	syncDocs(t, ix, article("a", "en", "A", day(1), "Text."))
+	q, _ := Parse("text")
+	ix.turns <- struct{}{} // a search in progress
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := ix.Search(ctx, q, 1, 10); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("waiting for a turn: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := ix.Search(context.Background(), q, 1, 10)
+		done <- err
+	}()
+	<-ix.turns // the search in progress ends
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("search still waiting 10 s after its turn came")
+	}
+}
+
 func TestClose(t *testing.T) {
 	ix, err := Open(Options{})
 	if err != nil {
