@@ -192,9 +192,12 @@ func init() {
 			name string
 			out  output
 		}{{analyzerName(l.key), words}, {pairAnalyzerName(l.key), pairs}, {indexAnalyzerName(l.key), both}} {
-			registry.RegisterAnalyzer(r.name, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
+			err := registry.RegisterAnalyzer(r.name, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
 				return l.analyzer(r.out)
 			})
+			if err != nil {
+				panic(err) // a name taken twice: a programming error
+			}
 		}
 	}
 }
