@@ -62,6 +62,10 @@ func build(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, p)
 	}
 	sopts.Static = fsys
+	// The pages link to /search as serve's do, so that the export equals
+	// what readers of the live site get; a static server has no search
+	// to answer it (see the README).
+	sopts.Search = noSearch{}
 	s := site.Build(snap, sopts, time.Now())
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -118,4 +122,12 @@ func listenPort(addr string) (int, error) {
 		return 0, fmt.Errorf("no fixed port to publish")
 	}
 	return n, nil
+}
+
+// noSearch stands for the live site's search in an export: pages link to
+// it as they do when served, and it answers nothing.
+type noSearch struct{}
+
+func (noSearch) Search(context.Context, string, int, int) (*site.SearchResults, error) {
+	return nil, site.ErrSearchNotReady
 }

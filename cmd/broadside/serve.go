@@ -77,8 +77,17 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 	copts, sopts := siteOptions(cfg, ports)
 	mode.site(&sopts)
 	mem := newMemoryTuner(logger)
+	// Preview keeps its search index in memory: the state folder's is
+	// serve's, locked while it runs.
+	state := cfg.State
+	if mode.preview {
+		state = ""
+	}
+	srch := newSearcher(state, logger)
+	defer srch.Close()
+	sopts.Search = srch
 	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger,
-		Loaded: func(*site.Site) { mem.loaded() }}
+		Loaded: func(s *site.Site) { mem.loaded(); srch.loaded(s) }}
 	defer closeSoon(pub, logger)
 	up, err := newUploader(cfg, copts, pub, live, logger)
 	if err != nil {
@@ -146,7 +155,7 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 		}
 	}()
 
-	r := &reloader{path: *cfgPath, cfg: cfg, ports: ports, mode: mode, uploader: up, pub: pub, certs: certs, tickets: tickets, logOut: logOut,
+	r := &reloader{path: *cfgPath, cfg: cfg, ports: ports, mode: mode, uploader: up, searcher: srch, pub: pub, certs: certs, tickets: tickets, logOut: logOut,
 		limiter: limiter, gemini: gemSrv, gopher: gopSrv, logger: logger}
 	reloads := make(chan struct{}, 1)
 	if hup {
@@ -264,6 +273,7 @@ type reloader struct {
 	path     string
 	mode     serveMode
 	uploader *uploader // nil when Titan is off
+	searcher *searcher
 	cfg      *config.Config
 	ports    publicPorts
 	pub      *publish.Publisher
@@ -335,6 +345,7 @@ func (r *reloader) reload() {
 	if r.uploader != nil {
 		sopts.Uploads = r.uploader.serve
 	}
+	sopts.Search = r.searcher
 	if err := r.pub.SetOptions(copts, sopts); err != nil {
 		r.logger.Error("reloading capsule", "err", err)
 	}

@@ -64,6 +64,12 @@ type Doc struct {
 	// are, since preformatted blocks here are mostly tables with content.
 	// At most 1 MiB of text per article is indexed.
 	Body []byte
+	// LoadBody, if set, gives the body when Body is nil and the article
+	// must be indexed (it is new, or its Fingerprint or another field
+	// changed): a caller that keeps bodies on disk lists every article
+	// cheaply and reads only those that changed. Set Fingerprint with it.
+	// An error indexes the article without its body.
+	LoadBody func() ([]byte, error)
 	// Fingerprint, if not empty, stands for the article's content in
 	// change detection: the caller's modification time and size of the
 	// source file, or a content hash. Sync re-indexes an article when its

@@ -100,7 +100,11 @@ func entryOf(d *Doc) entry {
 // prepare turns d, whose entry is e, into a bleve document.
 func prepare(d *Doc, e entry) prepared {
 	key := e.lang
-	text := plainText(d.Body)
+	body := d.Body
+	if body == nil && d.LoadBody != nil {
+		body, _ = d.LoadBody()
+	}
+	text := plainText(body)
 	if s := oneLine(d.Summary); s != "" && !strings.Contains(text, s) {
 		text = s + "\n" + text
 	}

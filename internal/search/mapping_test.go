@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -60,5 +61,32 @@ func TestPrepare(t *testing.T) {
 	d.Summary = "First paragraph."
 	if got := prepare(&d, entryOf(&d)).doc[textField]; got != "First paragraph." {
 		t.Errorf("text with the first paragraph as summary: %q", got)
+	}
+}
+
+// TestLoadBody: with a fingerprint, Sync reads bodies only for articles
+// that are new or changed.
+func TestLoadBody(t *testing.T) {
+	loads := map[string]int{}
+	lazy := func(p, fp, text string) Doc {
+		return Doc{Path: p, Title: "T " + p, Lang: "en", Date: day(1), Fingerprint: fp,
+			LoadBody: func() ([]byte, error) { loads[p]++; return []byte(text + "\n"), nil }}
+	}
+	ix := newIndex(t, lazy("/a.gmi", "1", "strikes everywhere"), lazy("/b.gmi", "1", "quiet week"))
+	if loads["/a.gmi"] != 1 || loads["/b.gmi"] != 1 {
+		t.Fatalf("first sync loaded %v", loads)
+	}
+	if res := search(t, ix, "strike"); res.Total != 1 || res.Hits[0].Path != "/a.gmi" {
+		t.Fatalf("lazy body not indexed: %+v", res)
+	}
+	docs := []Doc{lazy("/a.gmi", "1", "strikes everywhere"), lazy("/b.gmi", "2", "a general strike")}
+	if _, err := ix.Sync(context.Background(), slices.Values(docs)); err != nil {
+		t.Fatal(err)
+	}
+	if loads["/a.gmi"] != 1 || loads["/b.gmi"] != 2 {
+		t.Errorf("second sync loaded %v; want only the changed /b.gmi again", loads)
+	}
+	if res := search(t, ix, "strike"); res.Total != 2 {
+		t.Errorf("edited lazy body not indexed: %+v", res)
 	}
 }

@@ -40,14 +40,37 @@ type SearchHit struct {
 	Snippet string // one line of plain text around the match
 }
 
-// QueryError is a query the reader must change; its text is shown to
-// them.
-type QueryError struct{ Msg string }
+// QueryError is a query the reader must change; the results page tells
+// them what, in the site's language.
+type QueryError struct{ Problem QueryProblem }
 
-func (e *QueryError) Error() string { return e.Msg }
+func (e *QueryError) Error() string { return queryProblemText[e.Problem] }
+
+// QueryProblem is what is wrong with a query.
+type QueryProblem int
+
+const (
+	// QueryNoWords: nothing to search for (empty, or only common words).
+	QueryNoWords QueryProblem = iota
+	// QueryTooLong: over the length or word limit.
+	QueryTooLong
+	// QueryOnlyExcluded: every word is excluded.
+	QueryOnlyExcluded
+)
+
+var queryProblemText = map[QueryProblem]string{
+	QueryNoWords: "no words to search for", QueryTooLong: "query too long", QueryOnlyExcluded: "every word excluded",
+}
+
+var queryProblemMessage = map[QueryProblem]i18n.ID{
+	QueryNoWords: i18n.SearchNoWords, QueryTooLong: i18n.SearchTooLong, QueryOnlyExcluded: i18n.SearchOnlyExcluded,
+}
 
 // ErrSearchNotReady means the index is still being built.
 var ErrSearchNotReady = errors.New("the search index is being built")
+
+// ErrNoSuchPage means the page of results asked for is past the last.
+var ErrNoSuchPage = errors.New("no such page of results")
 
 // searchPage parses "/search" and "/search/N", reporting the page number.
 func searchPage(p string) (int, bool) {
@@ -84,7 +107,9 @@ func (s *Site) search(r *Request, page int) Response {
 	var qe *QueryError
 	switch {
 	case errors.As(err, &qe):
-		return s.searchMessage(r.Query, qe.Msg)
+		return s.searchMessage(r.Query, s.loc.T(queryProblemMessage[qe.Problem]))
+	case errors.Is(err, ErrNoSuchPage):
+		return s.notFound()
 	case errors.Is(err, ErrSearchNotReady):
 		return Response{Status: Unavailable, Message: s.loc.T(i18n.SearchBuilding)}
 	case err != nil:

@@ -16,7 +16,7 @@ type fakeSearch struct{ s **Site }
 func (f fakeSearch) Search(_ context.Context, q string, page, perPage int) (*SearchResults, error) {
 	switch q {
 	case "!bad":
-		return nil, &QueryError{Msg: "Nothing to search for: every word is excluded."}
+		return nil, &QueryError{Problem: QueryOnlyExcluded}
 	case "!wait":
 		return nil, ErrSearchNotReady
 	case "!fail":
@@ -86,7 +86,7 @@ func TestSearch(t *testing.T) {
 	if !strings.Contains(body, "No results for \"grève générale\"") {
 		t.Errorf("no results page:\n%s", body)
 	}
-	if body := string(serve("/search", "!bad").Page.Bytes()); !strings.Contains(body, "every word is excluded") {
+	if body := string(serve("/search", "!bad").Page.Bytes()); !strings.Contains(body, "Every word is excluded: add one to look for.") {
 		t.Errorf("query error page:\n%s", body)
 	}
 	for q, want := range map[string]string{"!wait": "being built", "!fail": "Search failed"} {
