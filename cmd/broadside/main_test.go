@@ -21,7 +21,7 @@ import (
 	gemclient "git.sr.ht/~adnano/go-gemini"
 
 	"broadside/internal/frontmatter"
-	"broadside/internal/gopher"
+	"broadside/internal/gopher/gophertest"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's logger and the test
@@ -208,7 +208,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// The same server answers Gopher: a menu that lints, an article.
 	menu := gopherFetch(t, s.gopher, "/")
-	if err := gopher.LintMenu([]byte(menu)); err != nil {
+	if err := gophertest.LintMenu([]byte(menu)); err != nil {
 		t.Errorf("root menu: %v\n%s", err, menu)
 	}
 	if !strings.Contains(menu, "02026-11-20 Bulletin #47: when the mirrors go dark\t/posts/2026-11-20-bulletin-47.gmi\tlocalhost\t") {

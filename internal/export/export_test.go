@@ -12,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"broadside/internal/gopher"
+	"broadside/internal/gopher/gophertest"
 	"broadside/internal/site"
 )
 
@@ -133,7 +134,7 @@ func compareWithLive(t *testing.T, s *site.Site, dir string, exact bool) compare
 				}
 				return
 			}
-			if err := gopher.LintMenu(f.data); err != nil {
+			if err := gophertest.LintMenu(f.data); err != nil {
 				t.Errorf("gophermap is not a well-formed menu: %v", err)
 			}
 			if exact && !bytes.Equal(f.data, live) {

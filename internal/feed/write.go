@@ -2,7 +2,6 @@ package feed
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -41,15 +40,6 @@ func Write(w io.Writer, f *Feed) error {
 		return fmt.Errorf("feed: write: %w", x.err)
 	}
 	return nil
-}
-
-// Marshal returns the document Write would write.
-func Marshal(f *Feed) ([]byte, error) {
-	var b bytes.Buffer
-	if err := Write(&b, f); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // writer emits tokens and keeps the first error, so the element code below

@@ -1,10 +1,9 @@
 package frontend
 
 import (
+	"broadside/internal/gopher/gophertest"
 	"strings"
 	"testing"
-
-	"broadside/internal/gopher"
 )
 
 // FuzzGopherSelector: whatever the selector, routing never reaches a dot
@@ -27,7 +26,7 @@ func FuzzGopherSelector(f *testing.F) {
 		}
 		got := gopherGet(t, h, sel)
 		if strings.HasPrefix(got, "3") || strings.HasPrefix(got, "i") {
-			if err := gopher.LintMenu([]byte(got)); err != nil {
+			if err := gophertest.LintMenu([]byte(got)); err != nil {
 				t.Fatalf("%q: %v\n%s", sel, err, got)
 			}
 		}

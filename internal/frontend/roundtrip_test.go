@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"broadside/internal/capsule"
-	"broadside/internal/gopher"
+	"broadside/internal/gopher/gophertest"
 	"broadside/internal/site"
 	"broadside/internal/site/sitetest"
 )
@@ -104,7 +104,7 @@ func TestGopherRoundTrip(t *testing.T) {
 				}
 			}
 			if tt.menu {
-				if err := gopher.LintMenu([]byte(got)); err != nil {
+				if err := gophertest.LintMenu([]byte(got)); err != nil {
 					t.Errorf("menu fails lint: %v\n%s", err, got)
 				}
 			}
@@ -120,7 +120,7 @@ func TestGopherHostileTitle(t *testing.T) {
 	h := liveOf(buildTest(t, fsys))
 	for _, sel := range []string{"/", "/tags/", "/archive/", "/tags/bad-tag/"} {
 		got := gopherGet(t, h, sel)
-		if err := gopher.LintMenu([]byte(got)); err != nil {
+		if err := gophertest.LintMenu([]byte(got)); err != nil {
 			t.Errorf("%s: %v\n%s", sel, err, got)
 		}
 		if strings.Contains(got, "\r\n1fake") {
@@ -163,7 +163,7 @@ func TestSampleCapsuleMenusLint(t *testing.T) {
 				}
 			}
 		}
-		if err := gopher.LintMenu([]byte(gopherGet(t, h, sel))); err != nil {
+		if err := gophertest.LintMenu([]byte(gopherGet(t, h, sel))); err != nil {
 			t.Errorf("%s: %v", sel, err)
 		}
 		menus++
@@ -205,7 +205,7 @@ func TestRedirectRulesOverProtocols(t *testing.T) {
 	if !strings.Contains(got, "\tURL:gemini://new.example/archive/a.gmi\t") {
 		t.Errorf("gopher offers no link to the external target:\n%s", got)
 	}
-	if err := gopher.LintMenu([]byte(got)); err != nil {
+	if err := gophertest.LintMenu([]byte(got)); err != nil {
 		t.Errorf("menu fails lint: %v\n%s", err, got)
 	}
 }

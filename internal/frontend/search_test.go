@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"broadside/internal/capsule"
-	"broadside/internal/gopher"
+	"broadside/internal/gopher/gophertest"
 	"broadside/internal/site"
 	"broadside/internal/site/sitetest"
 )
@@ -67,7 +67,7 @@ func TestSearchOverProtocols(t *testing.T) {
 			t.Errorf("gopher results lack %q:\n%s", want, got)
 		}
 	}
-	if err := gopher.LintMenu([]byte(got)); err != nil {
+	if err := gophertest.LintMenu([]byte(got)); err != nil {
 		t.Errorf("results menu: %v", err)
 	}
 	if got := gopherGet(t, l, "/search/2?ir"); !strings.Contains(got, "02024-01-05 First <post> & more\t/posts/2024-01-05-first.gmi\t") {

@@ -30,17 +30,6 @@ const (
 	TOML               // between "+++" lines
 )
 
-// String returns "none", "yaml" or "toml".
-func (f Format) String() string {
-	switch f {
-	case YAML:
-		return "yaml"
-	case TOML:
-		return "toml"
-	}
-	return "none"
-}
-
 // Document is a split and decoded Markdown file.
 type Document struct {
 	Meta     Meta

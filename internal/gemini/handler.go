@@ -7,11 +7,3 @@ package gemini
 type Handler interface {
 	ServeGemini(w ResponseWriter, r *Request)
 }
-
-// HandlerFunc adapts an ordinary function to the Handler interface.
-type HandlerFunc func(ResponseWriter, *Request)
-
-// ServeGemini calls f(w, r).
-func (f HandlerFunc) ServeGemini(w ResponseWriter, r *Request) {
-	f(w, r)
-}

@@ -168,3 +168,10 @@ func (b *syncBuffer) lines() []string {
 func newJSONLogger(b *syncBuffer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+// HandlerFunc adapts an ordinary function to the Handler interface, for
+// tests.
+type HandlerFunc func(ResponseWriter, *Request)
+
+// ServeGemini calls f(w, r).
+func (f HandlerFunc) ServeGemini(w ResponseWriter, r *Request) { f(w, r) }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"broadside/internal/gopher/gophertest"
 	"broadside/internal/termwidth"
 )
 
@@ -30,7 +31,7 @@ func FuzzRender(f *testing.F) {
 		}
 		// LintMenu checks CRLF endings, exactly four fields (so no TAB in a
 		// field), no NUL or control character, display within 70 columns.
-		if err := LintMenu(menu.Bytes()); err != nil {
+		if err := gophertest.LintMenu(menu.Bytes()); err != nil {
 			t.Fatalf("MenuView output fails lint: %v\nsrc %q\nout %q", err, src, menu.Bytes())
 		}
 		for _, l := range strings.Split(menu.String(), "\r\n") {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"broadside/internal/gopher/gophertest"
 	"broadside/internal/termwidth"
 )
 
@@ -73,7 +74,7 @@ func TestMenuWriteTo(t *testing.T) {
 	if n != int64(buf.Len()) {
 		t.Errorf("WriteTo returned %d, wrote %d", n, buf.Len())
 	}
-	if err := LintMenu(buf.Bytes()); err != nil {
+	if err := gophertest.LintMenu(buf.Bytes()); err != nil {
 		t.Error(err)
 	}
 }
@@ -141,26 +142,40 @@ func TestLintMenu(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := LintMenu([]byte(tt.menu))
+			err := gophertest.LintMenu([]byte(tt.menu))
 			switch {
 			case tt.wantErr == "" && err != nil:
-				t.Errorf("LintMenu(%q) = %v, want nil", tt.menu, err)
+				t.Errorf("gophertest.LintMenu(%q) = %v, want nil", tt.menu, err)
 			case tt.wantErr != "" && err == nil:
-				t.Errorf("LintMenu(%q) = nil, want error with %q", tt.menu, tt.wantErr)
+				t.Errorf("gophertest.LintMenu(%q) = nil, want error with %q", tt.menu, tt.wantErr)
 			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
-				t.Errorf("LintMenu(%q) = %v, want it to mention %q", tt.menu, err, tt.wantErr)
+				t.Errorf("gophertest.LintMenu(%q) = %v, want it to mention %q", tt.menu, err, tt.wantErr)
 			}
 		})
 	}
 }
 
 func TestLintMenuReportsAllProblems(t *testing.T) {
-	err := LintMenu([]byte("0a\tb\th\t0\r\n0a\tb\t\t70\r\n"))
+	err := gophertest.LintMenu([]byte("0a\tb\th\t0\r\n0a\tb\t\t70\r\n"))
 	if err == nil {
 		t.Fatal("no error")
 	}
 	var joined interface{ Unwrap() []error }
 	if !errors.As(err, &joined) || len(joined.Unwrap()) != 3 {
 		t.Errorf("want 3 joined problems (port, host, terminator), got %v", err)
+	}
+}
+
+func TestLintWidthAgrees(t *testing.T) {
+	long := strings.Repeat("x", DisplayWidth)
+	m := Menu{Host: "h", Port: 70}
+	m.Info(long)
+	var b strings.Builder
+	m.WriteTo(&b)
+	if err := gophertest.LintMenu([]byte(b.String())); err != nil {
+		t.Errorf("a full-width display fails lint: %v", err)
+	}
+	if err := gophertest.LintMenu([]byte("i" + long + "x\t\th\t1\r\n.\r\n")); err == nil {
+		t.Error("lint accepts a display one column over DisplayWidth")
 	}
 }

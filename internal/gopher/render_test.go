@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"broadside/internal/gemtext"
+	"broadside/internal/gopher/gophertest"
 	"broadside/internal/termwidth"
 )
 
@@ -224,7 +225,7 @@ func TestWrapIndented(t *testing.T) {
 // checkMenuView asserts the properties every menu view must have.
 func checkMenuView(t *testing.T, out []byte) {
 	t.Helper()
-	if err := LintMenu(out); err != nil {
+	if err := gophertest.LintMenu(out); err != nil {
 		t.Fatalf("menu view fails LintMenu: %v\n%q", err, out)
 	}
 }

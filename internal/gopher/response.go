@@ -39,12 +39,6 @@ type Handler interface {
 	ServeGopher(w ResponseWriter, r *Request)
 }
 
-// HandlerFunc adapts an ordinary function to a Handler.
-type HandlerFunc func(ResponseWriter, *Request)
-
-// ServeGopher calls f(w, r).
-func (f HandlerFunc) ServeGopher(w ResponseWriter, r *Request) { f(w, r) }
-
 // response is the server's ResponseWriter: a bufio.Writer over a counter
 // over the connection, so the server knows both what the handler wrote and
 // whether anything already reached the client.

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"broadside/internal/gopher/gophertest"
 	"broadside/internal/netserve"
 )
 
@@ -173,7 +174,7 @@ func TestServeConn(t *testing.T) {
 				t.Errorf("server read %d bytes, more than one request line", read)
 			}
 			if bytes.HasPrefix(resp, []byte{'i'}) || bytes.HasPrefix(resp, []byte{'3'}) {
-				if err := LintMenu(resp); err != nil {
+				if err := gophertest.LintMenu(resp); err != nil {
 					t.Errorf("menu response fails lint: %v", err)
 				}
 			}
@@ -379,7 +380,7 @@ func TestTCP(t *testing.T) {
 	s.Settings.ClientAddr = netserve.AddrFull
 	addr, errc := startTCP(t, s)
 	resp := fetch(t, addr, "/")
-	if err := LintMenu(resp); err != nil {
+	if err := gophertest.LintMenu(resp); err != nil {
 		t.Errorf("root menu over TCP fails lint: %v\n%q", err, resp)
 	}
 	if !bytes.Contains(resp, []byte("0A post\t/posts/a.txt\texample.org\t7070\r\n")) {
@@ -606,3 +607,9 @@ func TestProxyProtocolV1(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// HandlerFunc adapts an ordinary function to a Handler, for tests.
+type HandlerFunc func(ResponseWriter, *Request)
+
+// ServeGopher calls f(w, r).
+func (f HandlerFunc) ServeGopher(w ResponseWriter, r *Request) { f(w, r) }

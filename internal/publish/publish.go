@@ -124,13 +124,6 @@ func (p *Publisher) SetOptions(c capsule.Options, s site.Options) error {
 	return p.Reload()
 }
 
-// Snapshot returns the last snapshot loaded.
-func (p *Publisher) Snapshot() *capsule.Snapshot {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.snap
-}
-
 // report logs each problem once per version of its file: a reload after
 // one edit logs that file's problems again (it changed, and they still
 // stand) and nothing else; problems that concern no one file (tag

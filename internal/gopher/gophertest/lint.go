@@ -1,4 +1,6 @@
-package gopher
+// Package gophertest checks Gopher menus in tests: every package that
+// writes menus lints what it wrote. Only tests import it.
+package gophertest
 
 import (
 	"bytes"
@@ -10,6 +12,11 @@ import (
 	"broadside/internal/termwidth"
 )
 
+// displayWidth is gopher.DisplayWidth (a test in package gopher checks
+// they agree; this package imports nothing of it, so that gopher's own
+// tests can use it).
+const displayWidth = 70
+
 // maxLintErrors bounds how many problems LintMenu reports, so a wholly
 // wrong body gives a readable error.
 const maxLintErrors = 10
@@ -18,7 +25,7 @@ const maxLintErrors = 10
 // them, and reports every problem (up to ten) with its line number: each
 // line ends CRLF and holds a printable type byte and exactly four
 // TAB-separated fields (display, selector, host, port), valid UTF-8 with no
-// NUL or control character, a display of at most DisplayWidth columns, a
+// NUL or control character, a display of at most 70 columns, a
 // non-empty host and a port in 1-65535; the menu ends with ".\r\n" and
 // nothing follows it. It is meant for tests of every package that writes
 // menus.
@@ -93,8 +100,8 @@ func lintLine(n int, line []byte, add func(int, string, ...any)) {
 			}
 		}
 	}
-	if w := termwidth.String(display); w > DisplayWidth {
-		add(n, "display is %d columns, over %d", w, DisplayWidth)
+	if w := termwidth.String(display); w > displayWidth {
+		add(n, "display is %d columns, over %d", w, displayWidth)
 	}
 	if host == "" {
 		add(n, "empty host")
@@ -102,4 +109,9 @@ func lintLine(n int, line []byte, add func(int, string, ...any)) {
 	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 || strconv.Itoa(p) != port {
 		add(n, "port %q is not a number in 1-65535", port)
 	}
+}
+
+// isControl reports C0 and C1 controls and DEL.
+func isControl(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r < 0xa0)
 }
