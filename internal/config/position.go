@@ -38,26 +38,7 @@ func (probe) UnmarshalTOML(any) error { return errProbe }
 
 // line returns the line of a dotted key, or 0 if it cannot be found.
 func (p positions) line(key string) int {
-	path := strings.Split(key, ".")
-	prim, ok := p.top[path[0]]
-	for _, k := range path[1:] {
-		if !ok {
-			return 0
-		}
-		var sub map[string]toml.Primitive
-		if err := p.md.PrimitiveDecode(prim, &sub); err != nil {
-			return 0
-		}
-		prim, ok = sub[k]
-	}
-	if !ok {
-		return 0
-	}
-	var pe toml.ParseError
-	if err := p.md.PrimitiveDecode(prim, &probe{}); errors.As(err, &pe) {
-		return pe.Position.Line
-	}
-	return 0
+	return p.linePath(strings.Split(key, "."))
 }
 
 // KeyLines reads the TOML of a config file and returns a function that
