@@ -47,6 +47,7 @@ func build(args []string, stdout, stderr io.Writer) error {
 	}
 	defer root.Close()
 	copts, sopts := siteOptions(cfg, ports)
+	copts.Full = true // every problem is shown, the converter's included
 	snap, err := capsule.Load(root.FS(), copts, nil)
 	if err != nil {
 		return fmt.Errorf("capsule: %w", err)

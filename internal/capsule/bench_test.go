@@ -107,7 +107,7 @@ func TestBenchCapsuleIsRealistic(t *testing.T) {
 		if d.Size < 8<<10 || d.Size > 10<<10 {
 			t.Errorf("%s is %d bytes, want about 8 KB", d.Source, d.Size)
 		}
-		body := string(d.Body)
+		body := string(bodyOf(t, s, d))
 		for _, want := range []string{"## Section 1", "\n## Section 2", "\n* ", "\n> ", "\n=> https://example.org/doc/", "\n=> /pages/about.gmi"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: body lacks %q", d.Source, want)

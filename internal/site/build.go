@@ -102,6 +102,7 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 	for _, p := range s.opts.Removed {
 		s.gone[p] = true
 	}
+	s.pinStandIns()
 	return s
 }
 

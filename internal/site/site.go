@@ -172,6 +172,8 @@ type Site struct {
 	// Tags lists every tag of a published article, by name.
 	Tags []*TagInfo
 
+	standIns []StandIn // see StandIns
+
 	// legacyTags maps the slug a tag had before "#" and "+" were spelt
 	// out ("c" for C++) to its slug now, when that is unambiguous.
 	legacyTags map[string]string
@@ -208,7 +210,13 @@ func (s *Site) Lookup(p string) Response {
 	if s.gone[p] {
 		return Response{Status: Gone, Message: s.loc.T(i18n.ErrorGone)}
 	}
-	if pg := s.page(p); pg != nil {
+	pg, err := s.page(p)
+	if err != nil {
+		// A new version of the file is being saved, and the reload that
+		// follows will publish it: try again in a moment.
+		return Response{Status: Unavailable}
+	}
+	if pg != nil {
 		return Response{Status: Found, Page: pg, Type: pg.Type}
 	}
 	if t, ok := s.redirects[p]; ok {
