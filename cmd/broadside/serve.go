@@ -77,8 +77,8 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 	copts, sopts := siteOptions(cfg, ports)
 	mode.site(&sopts)
 	mem := newMemoryTuner(logger)
-	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger,
-		Loaded: func(*site.Site) { mem.loaded() }}
+	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger, State: cfg.State,
+		Loaded: func(s *site.Site) { mem.loaded(s.Cache().Budget()) }}
 	defer closeSoon(pub, logger)
 	up, err := newUploader(cfg, copts, pub, live, logger)
 	if err != nil {

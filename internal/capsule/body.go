@@ -6,34 +6,34 @@ import (
 	"io/fs"
 )
 
-// ErrChanged is the error of Body when the file on disk is no longer one
-// whose text may be served for the document: it was deleted, or a newer
-// version is a draft or moved to another path. The watcher brings a new
-// snapshot in a moment; until then the document's page is temporarily
-// unavailable.
+// ErrChanged is the error of Body when the file on disk is not the
+// version the snapshot knows: it is being saved, was replaced or deleted.
+// The watcher brings a new snapshot in a moment; until then the document's
+// page is temporarily unavailable (Gemini 40), rather than showing a file
+// half written, or a draft saved over a published article.
 var ErrChanged = errors.New("the file changed since the capsule was loaded")
 
 // Body reads the file of d, a document of s, and converts it.
 //
-// Normally the file is the version d was read from (same size and
-// modification time) and the body is d's own. When it is not:
-//
-//   - A draft is never served for a document that is not one:
-//     ErrChanged.
-//   - If d stands in for a newer version that is broken (see StandsIn),
-//     the body is the file as it is now: front-matter errors, which make
-//     a version broken, do not touch the body, and the last good version's
-//     text can no longer be read. (The site keeps the last good body when
-//     it still has it in memory, and asks for this one only when not.)
-//   - Otherwise a newer version is being saved, and the watcher will bring
-//     its metadata in a moment: its body is served now, unless it has
-//     moved to another path, which returns ErrChanged; so does a deleted
-//     file.
+// The file must still be the version d was read from (same size and
+// modification time). If d stands in for a newer version that is broken
+// (see StandsIn), the file must be that newer version, and the body is
+// its: front-matter errors, which make a version broken, do not touch the
+// body, and the last good version's text can no longer be read. (The site
+// keeps the last good body while it has it in memory, and asks for this
+// one only when it does not.) Any other version gives ErrChanged.
 //
 // Body never keeps what it makes; it is safe for concurrent use.
 func (s *Snapshot) Body(d *Doc) (*Body, error) {
 	if d.notice != "" {
 		return &Body{Gemtext: []byte(d.notice), Problems: d.Problems, Size: d.Size, ModTime: d.ModTime}, nil
+	}
+	if s.fsys == nil {
+		return nil, fmt.Errorf("%s: the snapshot has no capsule folder to read", d.Source)
+	}
+	want := d
+	if s.StandsIn(d) {
+		want = s.bySource[d.Source]
 	}
 	target := d.Source
 	if t, ok := s.scanned.links[d.Source]; ok {
@@ -46,17 +46,10 @@ func (s *Snapshot) Body(d *Doc) (*Body, error) {
 	case err != nil:
 		return nil, fmt.Errorf("reading %s: %w", d.Source, err)
 	}
-	now, body := render(d.Source, src, s.conv)
-	body.Size, body.ModTime = info.Size(), info.ModTime()
-	switch {
-	case info.Size() == d.Size && info.ModTime().Equal(d.ModTime):
-		return body, nil
-	case now.Draft && !d.Draft:
-		return nil, fmt.Errorf("%s: %w", d.Source, ErrChanged)
-	case s.StandsIn(d):
-		return body, nil
-	case now.Path != d.Path:
+	if info.Size() != want.Size || !info.ModTime().Equal(want.ModTime) {
 		return nil, fmt.Errorf("%s: %w", d.Source, ErrChanged)
 	}
+	_, body := render(d.Source, src, s.conv)
+	body.Size, body.ModTime = info.Size(), info.ModTime()
 	return body, nil
 }

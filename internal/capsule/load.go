@@ -59,6 +59,7 @@ type Snapshot struct {
 	// snapshot and those read afresh.
 	Reused, Parsed int
 
+	fresh    []*Doc // the documents read afresh
 	fsys     fs.FS
 	bySource map[string]*Doc // the latest version of every file, broken or not
 	good     map[string]*Doc // for files whose latest version is broken: their last good version
@@ -173,7 +174,16 @@ func (s *Snapshot) parse(todo []fileInfo) error {
 	for _, d := range docs {
 		s.bySource[d.Source] = d
 	}
+	s.fresh = append(s.fresh, docs...)
 	return nil
+}
+
+// Fresh returns the documents this snapshot read afresh rather than took
+// from the previous one (every one, for a first load), by file name.
+func (s *Snapshot) Fresh() []*Doc {
+	out := slices.Clone(s.fresh)
+	slices.SortFunc(out, func(a, b *Doc) int { return strings.Compare(a.Source, b.Source) })
+	return out
 }
 
 // index builds the served-path map from the parsed documents: each file's

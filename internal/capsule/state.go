@@ -56,6 +56,11 @@ func SaveIndex(dir string, s *Snapshot) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("state folder: %w", err)
 	}
+	// The folder holds what the server keeps about the capsule (and Titan
+	// history): its own, whatever made it.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("state folder: %w", err)
+	}
 	f, err := os.CreateTemp(dir, IndexFile+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("writing index: %w", err)
