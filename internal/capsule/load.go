@@ -82,6 +82,18 @@ func (s *Snapshot) Errors() int {
 // the snapshot has no such file.
 func (s *Snapshot) Current(source string) *Doc { return s.bySource[source] }
 
+// Served returns the document served for a file: its latest version, or
+// the last good one standing in for it, or nil if the file is not served
+// (it has no good version, or another file took its path).
+func (s *Snapshot) Served(source string) *Doc {
+	for _, d := range []*Doc{s.bySource[source], s.good[source]} {
+		if d != nil && s.Docs[d.Path] == d {
+			return d
+		}
+	}
+	return nil
+}
+
 // Sources returns the latest version of every file, broken or not, in
 // file name order.
 func (s *Snapshot) Sources() []*Doc {
@@ -198,6 +210,7 @@ func (s *Snapshot) index(problems []diag.Diagnostic) {
 	s.scanProblems = problems
 	problems = slices.Clone(problems)
 	s.Files = len(s.bySource) + len(s.others)
+	s.Docs = make(map[string]*Doc, len(s.bySource))
 	var losers []*Doc
 	for src, cur := range s.bySource {
 		problems = append(problems, cur.Problems...)

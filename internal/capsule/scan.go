@@ -379,6 +379,8 @@ func parseAll(fsys fs.FS, opts Options, todo []fileInfo) ([]*Doc, error) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			open := newOpener(fsys)
+			defer open.close()
 			for {
 				next.Lock()
 				j := i
@@ -388,7 +390,7 @@ func parseAll(fsys fs.FS, opts Options, todo []fileInfo) ([]*Doc, error) {
 					return
 				}
 				var d *Doc
-				d, errs[j] = parseFile(fsys, opts, todo[j])
+				d, errs[j] = parseFile(open, opts, todo[j])
 				if d != nil {
 					docs[j] = finish(d)
 				}
@@ -404,7 +406,7 @@ func parseAll(fsys fs.FS, opts Options, todo []fileInfo) ([]*Doc, error) {
 // it; otherwise its metadata, from the start of the file when that is
 // enough. A file that cannot be read becomes a notice with an error, so
 // it is not served; only a lack of resources fails.
-func parseFile(fsys fs.FS, opts Options, fi fileInfo) (*Doc, error) {
+func parseFile(open *opener, opts Options, fi fileInfo) (*Doc, error) {
 	notice := func(sev Severity, msg, body string) *Doc {
 		d := &Doc{Source: fi.source, Path: ServedPath(fi.source), Size: fi.size, ModTime: fi.modTime, Kind: Gemtext, notice: body}
 		d.problem(0, sev, msg)
@@ -417,7 +419,7 @@ func parseFile(fsys fs.FS, opts Options, fi fileInfo) (*Doc, error) {
 	// for a file that cannot be read.
 	read := func(want int64) (*Doc, error) {
 		var err error
-		src, info, err = readFile(fsys, fi.target, want, MaxDocSize)
+		src, info, err = open.readFile(fi.target, want, MaxDocSize)
 		var big *tooBig
 		switch {
 		case errors.As(err, &big):
@@ -474,7 +476,53 @@ func (e *tooBig) Error() string { return "file is " + strconv.FormatInt(e.size, 
 // information as it was when the read ended; a file over limit bytes is
 // refused.
 func readFile(fsys fs.FS, name string, want, limit int64) ([]byte, fs.FileInfo, error) {
-	f, err := openRegular(fsys, name)
+	return newOpener(fsys).readFile(name, want, limit)
+}
+
+// opener opens the documents of one goroutine's share of a load. On a
+// capsule opened with RootFS it keeps the folder of the last file open, so
+// that a run of files in one folder (the walk's order) costs an open each,
+// not a walk of every folder on the way from the root (os.Root resolves
+// each component).
+type opener struct {
+	fsys fs.FS
+	dir  string   // the folder held open, "" if none
+	sub  *os.Root // it, opened within the capsule
+}
+
+func newOpener(fsys fs.FS) *opener { return &opener{fsys: fsys} }
+
+func (o *opener) close() {
+	if o.sub != nil {
+		o.sub.Close()
+		o.sub = nil
+	}
+}
+
+// open opens name for reading if it is a regular file, as openRegular.
+func (o *opener) open(name string) (fs.File, error) {
+	r, ok := o.fsys.(*rootFS)
+	if !ok {
+		return openRegular(o.fsys, name)
+	}
+	dir, base := path.Split(name)
+	if dir == "" {
+		return r.openRegular(name)
+	}
+	if dir != o.dir {
+		o.close()
+		sub, err := r.root.OpenRoot(strings.TrimSuffix(dir, "/"))
+		if err != nil {
+			return nil, err
+		}
+		o.dir, o.sub = dir, sub
+	}
+	return (&rootFS{root: o.sub}).openRegular(base)
+}
+
+// readFile is readFile with o's open.
+func (o *opener) readFile(name string, want, limit int64) ([]byte, fs.FileInfo, error) {
+	f, err := o.open(name)
 	if err != nil {
 		return nil, nil, err
 	}

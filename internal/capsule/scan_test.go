@@ -318,7 +318,7 @@ func TestOpenSwappedFile(t *testing.T) {
 	for _, fsys := range []fs.FS{RootFS(root), root.FS()} {
 		done := make(chan *Doc, 1)
 		go func() {
-			d, _ := parseFile(fsys, Options{}, fileInfo{source: "x.md", target: "x.md", size: 10, modTime: time.Now()})
+			d, _ := parseFile(newOpener(fsys), Options{}, fileInfo{source: "x.md", target: "x.md", size: 10, modTime: time.Now()})
 			done <- d
 		}()
 		select {

@@ -91,6 +91,22 @@ func tagsOf(d *Doc, names []string) []Tag {
 // that share one slug and so one page: each file that uses a spelling other
 // than the most common one is told which spelling the site shows.
 func tagSpellings(docs map[string]*Doc) []diag.Diagnostic {
+	// Most slugs have one spelling: find the few that have more without
+	// collecting every use (a large capsule has hundreds of thousands).
+	first := map[string]string{}
+	mixed := map[string]bool{}
+	for _, d := range docs {
+		for _, t := range d.Tags {
+			if name, ok := first[t.Slug]; !ok {
+				first[t.Slug] = t.Name
+			} else if name != t.Name {
+				mixed[t.Slug] = true
+			}
+		}
+	}
+	if len(mixed) == 0 {
+		return nil
+	}
 	type use struct {
 		name string
 		doc  *Doc
@@ -98,7 +114,9 @@ func tagSpellings(docs map[string]*Doc) []diag.Diagnostic {
 	bySlug := map[string][]use{}
 	for _, d := range docs {
 		for _, t := range d.Tags {
-			bySlug[t.Slug] = append(bySlug[t.Slug], use{t.Name, d})
+			if mixed[t.Slug] {
+				bySlug[t.Slug] = append(bySlug[t.Slug], use{t.Name, d})
+			}
 		}
 	}
 	var out []diag.Diagnostic

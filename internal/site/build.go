@@ -25,9 +25,8 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 	s := &Site{
 		opts:      opts,
 		snap:      snap,
-		docs:      map[string]*capsule.Doc{},
+		docs:      make(map[string]*capsule.Doc, len(snap.Docs)),
 		folders:   map[string]*capsule.Doc{},
-		position:  map[*capsule.Doc]int{},
 		redirects: map[string]string{},
 		gone:      map[string]bool{},
 		fixed:     map[string]*Page{},
@@ -36,7 +35,7 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 		cache:     opts.Cache,
 		loc:       opts.Catalog.For(opts.Lang),
 	}
-	var visible []*capsule.Doc
+	visible := make([]*capsule.Doc, 0, len(snap.Docs))
 	for _, d := range snap.Docs {
 		if d.Visible(now) || opts.Preview {
 			visible = append(visible, d)
@@ -49,6 +48,7 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 		}
 	}
 	slices.SortFunc(s.Articles, newestFirst)
+	s.position = make(map[*capsule.Doc]int, len(s.Articles))
 	for i, d := range s.Articles {
 		s.position[d] = i
 	}
@@ -73,8 +73,12 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 	s.redirects["/index.md"] = "/"
 	delete(s.docs, "/index.gmi")
 	// Redirects are added after every page so that no alias shadows one.
+	// A Markdown source's own path ("/x.md") leads to its page too, found
+	// on request (see sourceRedirect) rather than stored for every file.
 	for _, d := range visible {
-		target := escapePath(d.Path)
+		if len(d.Aliases) == 0 && path.Base(d.Path) != "index.gmi" {
+			continue
+		}
 		if path.Base(d.Path) == "index.gmi" {
 			dir := path.Dir(d.Path)
 			if dir == "/" {
@@ -82,13 +86,11 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 			}
 			s.folders[dir+"/"] = d
 		}
+		target := escapePath(d.Path)
 		for _, a := range d.Aliases {
 			if _, taken := s.docs[a]; !taken {
 				s.redirects[a] = target
 			}
-		}
-		if src := "/" + d.Source; src != d.Path {
-			s.redirects[src] = target
 		}
 	}
 	s.redirects["/archive"] = "/archive/"

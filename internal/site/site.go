@@ -222,10 +222,27 @@ func (s *Site) Lookup(p string) Response {
 	if t, ok := s.redirects[p]; ok {
 		return Response{Status: Redirect, Target: t}
 	}
+	if t, ok := s.sourceRedirect(p); ok {
+		return Response{Status: Redirect, Target: t}
+	}
 	if t, ok := s.tagRedirect(p); ok {
 		return Response{Status: Redirect, Target: t}
 	}
 	return s.static(p)
+}
+
+// sourceRedirect leads the path of a Markdown source ("/posts/x.md") to
+// the page it is published at, if it is published.
+func (s *Site) sourceRedirect(p string) (string, bool) {
+	src := strings.TrimPrefix(p, "/")
+	if !capsule.IsDocument(src) || capsule.ServedPath(src) == p {
+		return "", false
+	}
+	d := s.snap.Served(src)
+	if d == nil || s.docs[d.Path] != d || d.Path == p {
+		return "", false
+	}
+	return escapePath(d.Path), true
 }
 
 // static serves a file of the capsule that is not a document.
