@@ -67,9 +67,11 @@ type Snapshot struct {
 	// scanProblems are the problems the scan found with files that are
 	// not documents, kept for Update.
 	scanProblems []diag.Diagnostic
-	opts         Options   // as the caller gave them, before defaults
-	conv         Options   // opts with defaults
-	scanned      scanState // see scan.go
+	ix           indexState      // see index.go
+	examined     map[string]bool // the documents an Update looked at, while it runs
+	opts         Options         // as the caller gave them, before defaults
+	conv         Options         // opts with defaults
+	scanned      scanState       // see scan.go
 }
 
 // Errors reports how many problems are errors.
@@ -196,53 +198,6 @@ func (s *Snapshot) Fresh() []*Doc {
 	out := slices.Clone(s.fresh)
 	slices.SortFunc(out, func(a, b *Doc) int { return strings.Compare(a.Source, b.Source) })
 	return out
-}
-
-// index builds the served-path map from the parsed documents: each file's
-// current version, or its last good one when it is broken, reporting
-// documents that claim the same path; then every problem, sorted.
-// problems are those the scan found with files that are not documents.
-//
-// Of the files that claim one path, the Markdown one wins over a gemtext
-// one of the same stem, and otherwise the first by name: the result does
-// not depend on the order of the maps.
-func (s *Snapshot) index(problems []diag.Diagnostic) {
-	s.scanProblems = problems
-	problems = slices.Clone(problems)
-	s.Files = len(s.bySource) + len(s.others)
-	s.Docs = make(map[string]*Doc, len(s.bySource))
-	var losers []*Doc
-	for src, cur := range s.bySource {
-		problems = append(problems, cur.Problems...)
-		d := cur
-		if cur.Broken && !cur.Draft {
-			d = s.good[src]
-			if d == nil {
-				problems = append(problems, diag.Diagnostic{File: src, Severity: Warning, Code: CodeUnpublished,
-					Message: "not published until its errors are fixed"})
-				continue
-			}
-			problems = append(problems, diag.Diagnostic{File: src, Severity: Warning, Code: CodeLastGood,
-				Message: "its errors keep the last good version (" + d.ModTime.UTC().Format(time.RFC3339) + ") published until they are fixed"})
-		}
-		if other, ok := s.Docs[d.Path]; ok {
-			if before(d.Source, other.Source) {
-				s.Docs[d.Path] = d
-				losers = append(losers, other)
-			} else {
-				losers = append(losers, d)
-			}
-			continue
-		}
-		s.Docs[d.Path] = d
-	}
-	for _, d := range losers {
-		problems = append(problems, diag.Diagnostic{File: d.Source, Severity: Error, Code: CodePathTaken,
-			Message: fmt.Sprintf("served path %s is already taken by %s; this file is not served", d.Path, s.Docs[d.Path].Source)})
-	}
-	problems = append(problems, tagSpellings(s.Docs)...)
-	diag.Sort(problems)
-	s.Problems = problems
 }
 
 // before reports whether source a wins a served path over source b:

@@ -147,6 +147,9 @@ func (s *Snapshot) examineFile(fsys fs.FS, p string, d fs.DirEntry, prev *Snapsh
 		s.others[p] = true
 		return nil, false, nil
 	}
+	if s.examined != nil {
+		s.examined[p] = true
+	}
 	if fi.target != fi.source {
 		if s.scanned.links == nil {
 			s.scanned.links = map[string]string{}

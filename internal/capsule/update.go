@@ -48,18 +48,13 @@ func Update(prev *Snapshot, paths []string) (*Snapshot, error) {
 	}
 	slices.Sort(roots)
 	roots = slices.Compact(roots)
-	s.forget(roots)
-	problems := slices.DeleteFunc(slices.Clone(prev.scanProblems), func(p diag.Diagnostic) bool {
-		for _, r := range roots {
-			if under(p.File, displayPath(r)) {
-				return true
-			}
-		}
-		return false
-	})
+	touched := s.forget(roots)
+	s.examined = map[string]bool{}
+	kept := slices.DeleteFunc(slices.Clone(prev.scanProblems), func(p diag.Diagnostic) bool { return belowAny(p.File, roots) })
+	var found []diag.Diagnostic // below roots, by this update
 	var todo []fileInfo
 	report := func(file, code string, sev Severity, format string, args ...any) {
-		problems = append(problems, diag.Diagnostic{File: displayPath(file), Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
+		found = append(found, diag.Diagnostic{File: displayPath(file), Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
 	}
 	folders := map[string]bool{}
 	for _, r := range roots {
@@ -85,11 +80,11 @@ func Update(prev *Snapshot, paths []string) (*Snapshot, error) {
 			continue
 		}
 		if info.IsDir() {
-			more, found, err := s.scan(s.fsys, r, prev)
+			more, probs, err := s.scan(s.fsys, r, prev)
 			if err != nil {
 				return nil, fmt.Errorf("reading capsule: %w", err)
 			}
-			todo, problems = append(todo, more...), append(problems, found...)
+			todo, found = append(todo, more...), append(found, probs...)
 			continue
 		}
 		fi, ok, err := s.examineFile(s.fsys, r, fs.FileInfoToDirEntry(info), prev, report)
@@ -112,7 +107,14 @@ func Update(prev *Snapshot, paths []string) (*Snapshot, error) {
 		}
 	}
 	s.Reused = len(s.bySource) - s.Parsed
-	s.index(problems)
+	s.scanProblems = append(kept, found...)
+	// Every document at or below a root was forgotten, then found again
+	// or not.
+	for src := range s.examined {
+		touched[src] = true
+	}
+	s.examined = nil
+	s.reindex(prev, roots, touched, found)
 	return s, nil
 }
 
@@ -151,11 +153,16 @@ func under(p, root string) bool {
 }
 
 // forget drops from s what it knew at and below roots (slices.Sort'ed):
-// documents, other files, links and last good versions.
-func (s *Snapshot) forget(roots []string) {
+// documents, other files, links and last good versions. It returns the
+// sources of the documents it dropped.
+func (s *Snapshot) forget(roots []string) map[string]bool {
+	gone := map[string]bool{}
 	known := true // every root was a file: nothing can be below them
 	for _, r := range roots {
 		_, doc := s.bySource[r]
+		if doc {
+			gone[r] = true
+		}
 		known = known && (doc || s.others[r])
 		delete(s.bySource, r)
 		delete(s.good, r)
@@ -163,7 +170,7 @@ func (s *Snapshot) forget(roots []string) {
 		delete(s.others, r)
 	}
 	if known {
-		return
+		return gone
 	}
 	set := map[string]bool{}
 	for _, r := range roots {
@@ -179,6 +186,7 @@ func (s *Snapshot) forget(roots []string) {
 	}
 	for src := range s.bySource {
 		if inRoots(src) {
+			gone[src] = true
 			delete(s.bySource, src)
 			delete(s.good, src)
 			delete(s.scanned.links, src)
@@ -189,6 +197,7 @@ func (s *Snapshot) forget(roots []string) {
 			delete(s.others, p)
 		}
 	}
+	return gone
 }
 
 // walkable reports whether the walk of the whole capsule reaches the

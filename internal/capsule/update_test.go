@@ -25,6 +25,10 @@ func updateCapsule(t *testing.T) string {
 		"notes/n.gmi":         "# Note\n\n=> /posts/a.gmi A\n",
 		"img/p.png":           "png",
 		"broken.md":           "---\ntitle: [oops\n---\nBroken from the start.\n",
+		"posts/x.md":          "---\ntitle: X\ndate: 2024-03-01\n---\nMarkdown wins.\n",
+		"posts/x.gmi":         "# X as gemtext\n",
+		"posts/y.markdown":    "---\ntitle: Y\ndate: 2024-03-02\ntags: [go]\n---\nY wins.\n",
+		"posts/y.md":          "---\ntitle: Y too\ndate: 2024-03-02\ntags: [GO, news]\n---\nY loses.\n",
 	} {
 		writeAt(t, dir, name, body, 0)
 	}
@@ -94,6 +98,21 @@ func TestUpdate(t *testing.T) {
 		{"link target edited", func(t *testing.T, dir string) {
 			writeAt(t, dir, "posts/a.md", "---\ntitle: A2\ndate: 2024-01-01\n---\nA2.\n", 1)
 		}, []string{"posts/a.md"}, 2},
+		{"clash winner removed", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "posts/x.md"))
+		}, []string{"posts/x.md"}, 0},
+		{"tagged clash winner removed", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "posts/y.markdown"))
+		}, []string{"posts/y.markdown"}, 0},
+		{"clash loser removed", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "posts/x.gmi"))
+		}, []string{"posts/x.gmi"}, 0},
+		{"tag spelling fixed", func(t *testing.T, dir string) {
+			writeAt(t, dir, "posts/b.md", "---\ntitle: B\ndate: 2024-01-02\ntags: [go]\n---\nB body.\n", 1)
+		}, []string{"posts/b.md"}, 1},
+		{"tag spelling moved", func(t *testing.T, dir string) {
+			writeAt(t, dir, "posts/b.md", "---\ntitle: B\ndate: 2024-01-02\nauthor: Someone\ntags: [Go]\n---\nB body.\n", 1)
+		}, []string{"posts/b.md"}, 1},
 		{"static file removed", func(t *testing.T, dir string) {
 			os.Remove(filepath.Join(dir, "img/p.png"))
 		}, []string{"img/p.png"}, 0},
@@ -144,11 +163,48 @@ func TestUpdate(t *testing.T) {
 			if !reflect.DeepEqual(got.Problems, want.Problems) {
 				t.Errorf("problems differ from a full reload:\nupdate %v\nreload %v", got.Problems, want.Problems)
 			}
+			if !reflect.DeepEqual(got.ix.spellings, want.ix.spellings) || !reflect.DeepEqual(got.ix.losers, want.ix.losers) {
+				t.Errorf("tag spellings %v or losers %v differ from a full reload's: %v, %v", got.ix.spellings, got.ix.losers, want.ix.spellings, want.ix.losers)
+			}
 			if got.Files != want.Files || !reflect.DeepEqual(got.bySource, want.bySource) || !reflect.DeepEqual(got.good, want.good) {
 				t.Errorf("update sees %d files, a reload %d; or their versions differ", got.Files, want.Files)
 			}
 			if got.Parsed != tt.parsed {
 				t.Errorf("parsed %d files, want %d", got.Parsed, tt.parsed)
+			}
+			// Delta names exactly the documents no longer and newly served.
+			gone, come, ok := got.Delta(prev)
+			if !ok && !slices.Contains(tt.paths, ".") {
+				t.Errorf("no delta from the snapshot it was updated from")
+			}
+			if ok {
+				var wantGone, wantCome []string
+				for p, d := range prev.Docs {
+					if got.Docs[p] != d {
+						wantGone = append(wantGone, d.Source)
+					}
+				}
+				for p, d := range got.Docs {
+					if prev.Docs[p] != d {
+						wantCome = append(wantCome, d.Source)
+					}
+				}
+				names := func(ds []*Doc) []string {
+					var out []string
+					for _, d := range ds {
+						out = append(out, d.Source)
+					}
+					slices.Sort(out)
+					return out
+				}
+				slices.Sort(wantGone)
+				slices.Sort(wantCome)
+				if !slices.Equal(names(gone), wantGone) || !slices.Equal(names(come), wantCome) {
+					t.Errorf("delta: gone %v come %v; want %v and %v", names(gone), names(come), wantGone, wantCome)
+				}
+			}
+			if _, _, ok := want.Delta(prev); ok {
+				t.Errorf("a load reports a delta")
 			}
 			// Unchanged documents are prev's own.
 			for src, d := range got.bySource {
