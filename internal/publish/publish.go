@@ -65,6 +65,7 @@ type Publisher struct {
 	root     *os.Root
 	snap     *capsule.Snapshot
 	cache    *site.Cache // handed from each site to the next
+	rebuild  bool // the options changed: the next site is built anew
 	reported map[string]bool
 	kept     map[*capsule.Doc]bool // last good versions already logged
 	due      chan struct{}
@@ -169,15 +170,21 @@ func (p *Publisher) reload(r request) error {
 		return nil
 	}
 	p.report(snap)
-	opts := p.Site
-	opts.Static = fsys
-	if opts.Cache == nil {
-		if p.cache == nil {
-			p.cache = site.NewCache(site.DefaultCacheSize)
+	var s *site.Site
+	if live := p.Live.Load(); live != nil && !p.rebuild && live.Snapshot() == prev {
+		s = site.Update(live, snap, p.now()) // builds when it must
+	} else {
+		opts := p.Site
+		opts.Static = fsys
+		if opts.Cache == nil {
+			if p.cache == nil {
+				p.cache = site.NewCache(site.DefaultCacheSize)
+			}
+			opts.Cache = p.cache
 		}
-		opts.Cache = p.cache
+		s = site.Build(snap, opts, p.now())
 	}
-	s := site.Build(snap, opts, p.now())
+	p.rebuild = false
 	p.Live.Store(s)
 	p.logger().Info("capsule "+how, "dir", p.Dir, "documents", len(snap.Docs), "articles", len(s.Articles),
 		"parsed", snap.Parsed, "reused", snap.Reused, "problems", len(snap.Problems),
@@ -201,7 +208,7 @@ func (p *Publisher) SetOptions(c capsule.Options, s site.Options) error {
 	// Pages built under the old options must not be served again; the
 	// snapshot stays for its last good versions (Load parses every file
 	// again, the options having changed).
-	p.Capsule, p.Site, p.cache = c, s, nil
+	p.Capsule, p.Site, p.cache, p.rebuild = c, s, nil, true
 	p.mu.Unlock()
 	return p.Reload()
 }

@@ -148,7 +148,7 @@ func (s *Site) docPage(d *capsule.Doc) (*Page, error) {
 			return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{b.Gemtext}, Title: d.Title, Doc: d, Lang: d.Lang}, nil
 		})
 	}
-	if _, listed := s.position[d]; listed {
+	if _, listed := s.position(d); listed {
 		newer, older := s.neighbours(d)
 		deps := s.tagNameDeps([]any{d, newer, older}, d)
 		return s.cachedErr("doc:"+d.Path, deps, func() (*Page, error) {

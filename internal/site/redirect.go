@@ -96,6 +96,11 @@ func (s *Site) Shadowed() []Shadow {
 	for p := range s.redirects {
 		paths = append(paths, p)
 	}
+	for p := range s.aliases {
+		if _, taken := s.docs[p]; !taken {
+			paths = append(paths, p)
+		}
+	}
 	for _, d := range s.docs {
 		if src := "/" + d.Source; src != d.Path && d.Path != "/index.gmi" {
 			paths = append(paths, src) // see sourceRedirect

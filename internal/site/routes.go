@@ -1,6 +1,7 @@
 package site
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -201,7 +202,7 @@ func (s *Site) tagNameDeps(deps []any, d *capsule.Doc) []any {
 // neighbours returns the articles next to d, newer and older, if it is
 // listed.
 func (s *Site) neighbours(d *capsule.Doc) (newer, older *capsule.Doc) {
-	i, ok := s.position[d]
+	i, ok := s.position(d)
 	if !ok {
 		return nil, nil
 	}
@@ -212,4 +213,10 @@ func (s *Site) neighbours(d *capsule.Doc) (newer, older *capsule.Doc) {
 		older = s.Articles[i+1]
 	}
 	return newer, older
+}
+
+// position finds a listed article in Articles, which is sorted.
+func (s *Site) position(d *capsule.Doc) (int, bool) {
+	i, found := slices.BinarySearchFunc(s.Articles, d, newestFirst)
+	return i, found && s.Articles[i] == d
 }

@@ -152,7 +152,7 @@ type Site struct {
 	snap      *capsule.Snapshot
 	docs      map[string]*capsule.Doc // visible documents by served path
 	folders   map[string]*capsule.Doc // "/dir/" to its index document
-	position  map[*capsule.Doc]int    // an article's place in Articles
+	aliases   map[string]*capsule.Doc // front-matter aliases to their documents
 	redirects map[string]string
 	rules     rules
 	gone      map[string]bool
@@ -221,6 +221,9 @@ func (s *Site) Lookup(p string) Response {
 	}
 	if t, ok := s.redirects[p]; ok {
 		return Response{Status: Redirect, Target: t}
+	}
+	if d, ok := s.aliases[p]; ok {
+		return Response{Status: Redirect, Target: escapePath(d.Path)}
 	}
 	if t, ok := s.sourceRedirect(p); ok {
 		return Response{Status: Redirect, Target: t}
