@@ -65,7 +65,7 @@ type Publisher struct {
 	root     *os.Root
 	snap     *capsule.Snapshot
 	cache    *site.Cache // handed from each site to the next
-	rebuild  bool // the options changed: the next site is built anew
+	rebuild  bool        // the options changed: the next site is built anew
 	reported map[string]bool
 	kept     map[*capsule.Doc]bool // last good versions already logged
 	due      chan struct{}
