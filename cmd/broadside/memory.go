@@ -44,14 +44,10 @@ type memoryTuner struct {
 func newMemoryTuner(logger *slog.Logger) *memoryTuner {
 	_, gogc := os.LookupEnv("GOGC")
 	_, limit := os.LookupEnv("GOMEMLIMIT")
-	t := &memoryTuner{logger: logger, off: gogc || limit}
-	if !t.off {
-		// Loading a large capsule makes much short-lived garbage (file
-		// heads, front-matter trees); collect it sooner so it never
-		// doubles the peak.
-		debug.SetGCPercent(25)
-	}
-	return t
+	// The first load runs with the default GOGC: its garbage (file heads,
+	// front-matter trees) is small next to what it keeps, and collecting
+	// more often would only make the start slower.
+	return &memoryTuner{logger: logger, off: gogc || limit}
 }
 
 // loaded asks for the limit to be set again after a load; cache is the

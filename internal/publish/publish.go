@@ -66,6 +66,7 @@ type Publisher struct {
 	snap     *capsule.Snapshot
 	cache    *site.Cache // handed from each site to the next
 	rebuild  bool        // the options changed: the next site is built anew
+	indexed  bool        // the snapshot is the state folder's index, as it was
 	reported map[string]bool
 	kept     map[*capsule.Doc]bool // last good versions already logged
 	due      chan struct{}
@@ -150,7 +151,11 @@ func (p *Publisher) reload(r request) error {
 	how := "loaded"
 	switch {
 	case p.snap == nil:
-		snap, err = capsule.Load(fsys, p.Capsule, p.readIndex())
+		index := p.readIndex()
+		snap, err = capsule.Load(fsys, p.Capsule, index)
+		// A start that found every file as the index has it need not
+		// write the index again.
+		p.indexed = index != nil && err == nil && snap.Parsed == 0 && len(snap.Docs) == len(index.Docs) && snap.Reused == len(index.Sources())
 	case r.all:
 		snap, err = capsule.Load(fsys, p.Capsule, p.snap)
 	case len(r.paths) > 0:
@@ -163,12 +168,14 @@ func (p *Publisher) reload(r request) error {
 		return err
 	}
 	prev := p.snap
-	p.snap = snap
 	if !r.force && prev != nil && p.Live.Load() != nil && snap.Parsed == 0 &&
 		len(snap.Docs) == len(prev.Docs) && snap.Files == prev.Files && len(snap.Problems) == len(prev.Problems) {
+		// Keep the snapshot the live site was built from, so that the
+		// next edit updates both rather than building the site again.
 		p.logger().Debug("capsule unchanged", "dir", p.Dir, "duration", time.Since(start).Round(time.Microsecond))
 		return nil
 	}
+	p.snap = snap
 	p.report(snap)
 	var s *site.Site
 	if live := p.Live.Load(); live != nil && !p.rebuild && live.Snapshot() == prev {
@@ -452,7 +459,10 @@ func (p *Publisher) background(s *site.Site, loaded bool) {
 		if p.saver == nil {
 			p.saver = &saver{dir: p.State, every: p.SaveEvery, log: p.logger()}
 		}
-		p.saver.offer(snap, loaded && p.saver.last.IsZero())
+		if !p.indexed {
+			p.saver.offer(snap, loaded && p.saver.last.IsZero())
+		}
+		p.indexed = false
 	}
 	fresh := snap.Fresh()
 	if len(fresh) > maxWarmFresh {
