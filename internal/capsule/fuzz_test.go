@@ -2,12 +2,18 @@ package capsule
 
 import (
 	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
+	"broadside/internal/capsulegen"
 	"broadside/internal/diag"
 )
 
@@ -151,5 +157,49 @@ func checkQuickMatchesFull(t *testing.T, name string, src []byte) {
 	qq.Problems, ff.Problems = nil, nil
 	if !reflect.DeepEqual(qq, ff) {
 		t.Errorf("metadata differs:\nquick %+v\nfull  %+v", qq, ff)
+	}
+}
+
+// TestQuickMatchesFull loads every file of the golden capsule, of the
+// fuzz corpus seeds and of generated articles both ways (see
+// checkQuickMatchesFull).
+func TestQuickMatchesFull(t *testing.T) {
+	files := map[string][]byte{}
+	root := filepath.Join("testdata", "capsule")
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !d.Type().IsRegular() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if IsDocument(rel) {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files[filepath.ToSlash(rel)] = b
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := capsulegen.Options{N: 20, Tags: 40}
+	capsulegen.Generate(opts, func(name string, body []byte) error {
+		files[name] = body
+		return nil
+	})
+	for i := range 5 {
+		files[fmt.Sprintf("old/%d.md", i)] = []byte(capsulegen.Article(i, 6000, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)))
+	}
+	// Front matter longer than the 4 KB read first, and a title from a
+	// heading after a long front matter.
+	files["long.md"] = []byte("---\ntitle: Long\nsummary: " + strings.Repeat("word ", 1200) + "\n---\nBody.\n")
+	files["late-heading.md"] = []byte("---\ndescription: " + strings.Repeat("word ", 1200) + "\n---\n\n# Late heading\n\nText.\n")
+	files["crlf.md"] = []byte("---\r\ntitle: CRLF\r\n---\r\n\r\nBody.\r\n")
+	files["bom.md"] = []byte("\xef\xbb\xbf---\ntitle: BOM\n---\nBody.\n")
+	files["no-front-matter.md"] = []byte("# Just a heading\n\nAnd text.\n")
+	files["setext.md"] = []byte("Setext title\n============\n\nText.\n")
+	for name, src := range files {
+		t.Run(name, func(t *testing.T) { checkQuickMatchesFull(t, name, src) })
 	}
 }
