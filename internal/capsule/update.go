@@ -46,8 +46,7 @@ func Update(prev *Snapshot, paths []string) (*Snapshot, error) {
 			}
 		}
 	}
-	slices.Sort(roots)
-	roots = slices.Compact(roots)
+	roots = outermost(roots)
 	touched := s.forget(roots)
 	s.examined = map[string]bool{}
 	kept := slices.DeleteFunc(slices.Clone(prev.scanProblems), func(p diag.Diagnostic) bool { return belowAny(p.File, roots) })
@@ -134,17 +133,28 @@ func updateRoots(paths []string) (roots []string, all bool) {
 		}
 		roots = append(roots, p)
 	}
-	slices.Sort(roots)
-	roots = slices.Compact(roots)
-	// A path below another is covered by the walk of that one.
-	out := roots[:0]
-	for _, r := range roots {
-		if len(out) > 0 && under(r, out[len(out)-1]) {
-			continue
-		}
-		out = append(out, r)
+	return outermost(roots), false
+}
+
+// outermost sorts paths and drops those at or below another: the walk of
+// that one covers them.
+func outermost(paths []string) []string {
+	set := map[string]bool{}
+	for _, p := range paths {
+		set[p] = true
 	}
-	return out, false
+	var out []string
+	for p := range set {
+		covered := false
+		for d := path.Dir(p); d != "." && !covered; d = path.Dir(d) {
+			covered = set[d]
+		}
+		if !covered {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // under reports whether p is root or lies below it.

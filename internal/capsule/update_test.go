@@ -232,6 +232,7 @@ func TestUpdateRoots(t *testing.T) {
 	}{
 		{[]string{"b.md", "a.md", "b.md"}, []string{"a.md", "b.md"}, false},
 		{[]string{"posts/x.md", "posts", "postscript.md"}, []string{"posts", "postscript.md"}, false},
+		{[]string{"posts/a/b.md", "posts-x", "posts", "posts/a"}, []string{"posts", "posts-x"}, false},
 		{[]string{"/posts/x.md", "posts/../y.md"}, []string{"posts/x.md", "y.md"}, false},
 		{[]string{".git/HEAD", "a/.hidden/x.md", "x.md~"}, nil, false},
 		{[]string{"../escape.md"}, nil, false},
