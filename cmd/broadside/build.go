@@ -50,6 +50,7 @@ func build(args []string, stdout, stderr io.Writer) error {
 	// out of the capsule or to hidden files.
 	fsys := capsule.RootFS(root)
 	copts, sopts := siteOptions(cfg, ports)
+	copts.Full = true // every problem is shown, the converter's included
 	snap, err := capsule.Load(fsys, copts, nil)
 	if err != nil {
 		return fmt.Errorf("capsule: %w", err)

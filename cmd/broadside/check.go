@@ -116,6 +116,7 @@ func collect(cfgPath string, external bool, env checkEnv) ([]diag.Diagnostic, []
 	// out of the capsule or to hidden files.
 	fsys := capsule.RootFS(root)
 	copts, sopts := siteOptions(cfg, publicPorts{gemini: cfg.Gemini.Port, gopher: cfg.Gopher.Port})
+	copts.Full = true // links and the converter's problems need every body
 	snap, err := capsule.Load(fsys, copts, nil)
 	if err != nil {
 		return append(ds, diag.Diagnostic{File: displayDir(cfg.Capsule), Severity: diag.Error, Code: capsule.CodeFile,

@@ -5,48 +5,91 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync"
+	"time"
 )
 
 // minHeadroom is the least memory left for requests and Gopher views above
 // what the capsule itself holds.
 const minHeadroom = 64 << 20
 
-// memoryTuner sizes the Go memory limit to the capsule after each load.
-// A capsule's rendered pages are most of the heap and are held for the
-// site's life; with the default GOGC the process would idle at twice
-// that. A soft limit of live heap plus headroom keeps a 10,000-article
-// capsule of 8 KB articles under 230 MB instead of 300-400 MB, at the cost
-// of more frequent, cheap collections (page bodies hold no pointers).
-// Operators who set GOGC or GOMEMLIMIT keep their own settings.
+// retuneEvery is the shortest time between two tunings after the first:
+// each costs a full collection, which on a 100,000-article capsule takes
+// longer than the edit that asked for it.
+const retuneEvery = 30 * time.Second
+
+// memoryTuner sizes the Go memory limit to the capsule after loads. The
+// live heap is the capsule's metadata, held for the site's life, plus the
+// page cache, which fills up to its budget as readers come; with the
+// default GOGC the process would idle at twice that. A soft limit of the
+// live heap, the room the cache may still take and some headroom keeps a
+// 100,000-article capsule under 300 MB, at the cost of more frequent,
+// cheap collections (page bodies hold no pointers). Operators who set
+// GOGC or GOMEMLIMIT keep their own settings.
+//
+// The first load is tuned at once; later ones (every edit) at most once
+// every retuneEvery, in the background, so that a burst of edits costs
+// one collection and no edit waits for one.
 type memoryTuner struct {
 	logger *slog.Logger
 	off    bool
+
+	mu    sync.Mutex
+	tuned bool        // the first load was tuned
+	last  time.Time   // when the last tuning ran
+	timer *time.Timer // the tuning scheduled, if any
+	cache int         // the page cache budget, in bytes
 }
 
 func newMemoryTuner(logger *slog.Logger) *memoryTuner {
 	_, gogc := os.LookupEnv("GOGC")
 	_, limit := os.LookupEnv("GOMEMLIMIT")
-	t := &memoryTuner{logger: logger, off: gogc || limit}
-	if !t.off {
-		// Loading a large capsule makes much short-lived garbage (sources,
-		// syntax trees); collect it sooner so it never doubles the peak.
-		debug.SetGCPercent(25)
-	}
-	return t
+	// The first load runs with the default GOGC: its garbage (file heads,
+	// front-matter trees) is small next to what it keeps, and collecting
+	// more often would only make the start slower.
+	return &memoryTuner{logger: logger, off: gogc || limit}
 }
 
-// loaded resets the limit to the live heap after a load plus headroom.
-func (t *memoryTuner) loaded() {
+// loaded asks for the limit to be set again after a load; cache is the
+// page cache's budget in bytes.
+func (t *memoryTuner) loaded(cache int) {
 	if t.off {
 		return
 	}
-	runtime.GC()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.cache = cache
+	if !t.tuned {
+		t.tuned = true
+		t.tuneLocked(true)
+		return
+	}
+	if t.timer != nil {
+		return // one is due: it will see this load too
+	}
+	t.timer = time.AfterFunc(max(retuneEvery-time.Since(t.last), 0), func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.timer = nil
+		t.tuneLocked(false)
+	})
+}
+
+// tuneLocked resets the limit to the live heap plus what the cache may
+// still take plus headroom; first also returns the load's garbage to the
+// system. t.mu is held.
+func (t *memoryTuner) tuneLocked(first bool) {
+	if first {
+		debug.FreeOSMemory()
+	} else {
+		runtime.GC()
+	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	live := m.HeapAlloc
-	limit := live + max(minHeadroom, live/4)
+	limit := live + uint64(t.cache) + max(minHeadroom, live/4)
 	debug.SetGCPercent(100)
 	debug.SetMemoryLimit(int64(limit))
-	debug.FreeOSMemory()
-	t.logger.Debug("memory limit set", "live_heap_mb", live>>20, "limit_mb", limit>>20)
+	t.last = time.Now()
+	t.logger.Debug("memory limit set", "live_heap_mb", live>>20, "cache_mb", t.cache>>20, "limit_mb", limit>>20)
 }

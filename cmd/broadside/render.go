@@ -52,7 +52,7 @@ func render(args []string, stdout, stderr io.Writer) error {
 	if t := http.DetectContentType(src); !strings.HasPrefix(t, "text/") {
 		return fmt.Errorf("%s: not a text file (it looks like %s); render converts Markdown and gemtext", file, t)
 	}
-	d := capsule.Parse(name, src, capsule.Options{
+	d, body := capsule.Render(name, src, capsule.Options{
 		Converter: gemtext.New(converterOptions(cfg.Render)),
 		Location:  cfg.Timezone,
 	})
@@ -60,7 +60,7 @@ func render(args []string, stdout, stderr io.Writer) error {
 		p.File = file
 		fmt.Fprintln(stderr, printable(p.String()))
 	}
-	out := standalone(d)
+	out := standalone(d, body.Gemtext)
 	if *format == "gopher" {
 		var b bytes.Buffer
 		if err := gopher.TextView(&b, out, gopher.RenderOptions{Host: cfg.Hostname, Port: cfg.Gopher.Port}); err != nil {
@@ -81,16 +81,16 @@ func render(args []string, stdout, stderr io.Writer) error {
 // title heading then its body, a blank line between them only when there
 // is a body, so that an empty or front-matter-only file ends with its
 // title line and nothing more; a gemtext file as written.
-func standalone(d *capsule.Doc) []byte {
+func standalone(d *capsule.Doc, body []byte) []byte {
 	if d.Kind == capsule.Gemtext {
-		return d.Body
+		return body
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# %s\n", d.Title)
-	if len(bytes.TrimSpace(d.Body)) > 0 {
+	if len(bytes.TrimSpace(body)) > 0 {
 		b.WriteByte('\n')
-		b.Write(d.Body)
-		if !bytes.HasSuffix(d.Body, []byte("\n")) {
+		b.Write(body)
+		if !bytes.HasSuffix(body, []byte("\n")) {
 			b.WriteByte('\n')
 		}
 	}

@@ -201,7 +201,7 @@ func searchDocs(st *site.Site) []search.Doc {
 		doc := search.Doc{
 			Path: d.Path, Title: d.Title, Date: d.Date, Updated: d.Updated, Lang: d.Lang, Summary: d.Summary,
 			Fingerprint: fmt.Sprintf("%d/%d", d.Size, d.ModTime.UnixNano()),
-			LoadBody:    bodyOf(d),
+			LoadBody:    bodyOf(st, d),
 		}
 		for _, t := range d.Tags {
 			doc.Tags = append(doc.Tags, search.Tag{Slug: t.Slug, Name: t.Name})
@@ -212,6 +212,15 @@ func searchDocs(st *site.Site) []search.Doc {
 }
 
 // bodyOf gives an article's gemtext body to the index.
-func bodyOf(d *capsule.Doc) func() ([]byte, error) {
-	return func() ([]byte, error) { return d.Body, nil }
+// It reads the file when the page cache does not hold the body, and does
+// not keep it there: indexing the archive must not push out the pages
+// readers ask for.
+func bodyOf(st *site.Site, d *capsule.Doc) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		b, err := st.Body(d)
+		if err != nil {
+			return nil, err
+		}
+		return b.Gemtext, nil
+	}
 }

@@ -86,8 +86,8 @@ func serve(args []string, stderr io.Writer, mode serveMode) error {
 	srch := newSearcher(state, logger)
 	defer srch.Close()
 	sopts.Search = srch
-	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger,
-		Loaded: func(s *site.Site) { mem.loaded(); srch.loaded(s) }}
+	pub := &publish.Publisher{Dir: cfg.Capsule, Capsule: copts, Site: sopts, Live: live, Logger: logger, State: cfg.State,
+		Loaded: func(s *site.Site) { mem.loaded(s.Cache().Budget()); srch.loaded(s) }}
 	defer closeSoon(pub, logger)
 	up, err := newUploader(cfg, copts, pub, live, logger)
 	if err != nil {

@@ -101,8 +101,8 @@ func (u *uploader) serve(r *site.Request) site.Response {
 	}
 	u.logger.Info("titan upload "+op, "author", res.Author, "file", res.File, "bytes", res.Bytes, "previous", res.Previous)
 	// Reload now, so the redirect leads to the new version, not to what
-	// the watcher has yet to see.
-	if err := u.pub.Reload(); err != nil {
+	// the watcher has yet to see: that file only, not the whole capsule.
+	if err := u.pub.Update(res.File); err != nil {
 		u.logger.Error("reloading after an upload", "err", err)
 	}
 	target := capsule.ServedPath(res.File)

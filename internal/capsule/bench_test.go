@@ -70,7 +70,7 @@ func BenchmarkLoad(b *testing.B) {
 	for _, f := range fsys {
 		total += int64(len(f.Data))
 	}
-	opts := Options{}
+	opts := Options{Full: true} // as check and build load
 	b.SetBytes(total)
 	b.ResetTimer()
 	for b.Loop() {
@@ -107,7 +107,7 @@ func TestBenchCapsuleIsRealistic(t *testing.T) {
 		if d.Size < 8<<10 || d.Size > 10<<10 {
 			t.Errorf("%s is %d bytes, want about 8 KB", d.Source, d.Size)
 		}
-		body := string(d.Body)
+		body := string(bodyOf(t, s, d))
 		for _, want := range []string{"## Section 1", "\n## Section 2", "\n* ", "\n> ", "\n=> https://example.org/doc/", "\n=> /pages/about.gmi"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: body lacks %q", d.Source, want)
@@ -115,6 +115,35 @@ func TestBenchCapsuleIsRealistic(t *testing.T) {
 		}
 		if d.Kind != Article || len(d.Tags) < 2 {
 			t.Errorf("%s: kind %v, tags %v", d.Source, d.Kind, d.Tags)
+		}
+	}
+}
+
+// BenchmarkBody measures what a page costs on a cache miss: reading a
+// 15 KB article again and converting it.
+func BenchmarkBody(b *testing.B) {
+	fsys := fstest.MapFS{"posts/a.md": {Data: []byte(article(rand.New(rand.NewPCG(1, 2)), 1, 15<<10))}}
+	s, err := Load(fsys, Options{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := s.Current("posts/a.md")
+	b.SetBytes(d.Size)
+	for b.Loop() {
+		if _, err := s.Body(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadQuick is BenchmarkLoad without converting bodies, as serve
+// loads.
+func BenchmarkLoadQuick(b *testing.B) {
+	fsys := benchCapsule(1000, 8<<10)
+	for b.Loop() {
+		s, err := Load(fsys, Options{}, nil)
+		if err != nil || len(s.Docs) != 1000 {
+			b.Fatalf("load: %v, %d docs", err, len(s.Docs))
 		}
 	}
 }

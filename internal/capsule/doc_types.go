@@ -46,16 +46,24 @@ type Doc struct {
 	ID      string   // explicit feed id from front matter, "" if none
 	// Origin is the path the document was first published at: its first
 	// front-matter alias, else its served path. Feed ids derive from it.
-	Origin  string
-	Words   int
-	Body    []byte // gemtext, without the title heading
+	Origin string
+	// Words counts the words of the body, for reading time; 0 unless the
+	// document was parsed in full (Options.Full, Parse). Body.Words is
+	// always known.
+	Words int
+	// Size and ModTime identify the version of the file the document was
+	// read from (for a symbolic link, of the file it leads to).
 	Size    int64
 	ModTime time.Time
 	// Links lists the document's links and images to paths of the
 	// capsule and to other Gemini capsules, where they are written, for
-	// "broadside check".
+	// "broadside check". Only a full parse (Options.Full, Parse) finds
+	// them; Body.Links always has them.
 	Links []Link
-	// Problems lists what is wrong with the file, as it was read.
+	// Problems lists what is wrong with the file, as it was read: with
+	// Options.Full or Parse, every problem; otherwise those of its front
+	// matter and metadata, which decide Broken, while the converter's
+	// come with its Body.
 	Problems []diag.Diagnostic
 	// Broken says the file failed to parse (an error among Problems): this
 	// version is not what the author meant, and is served only if it is a
@@ -63,6 +71,53 @@ type Doc struct {
 	Broken bool
 
 	tagsAt [2]int // line and column of the tags key, for tag problems
+	notice string // the body of a file that cannot be read (too large, unreadable)
+}
+
+// Body is a document's text converted to gemtext, with what only
+// converting it finds. Snapshot.Body makes it on demand; nothing keeps
+// it but the caller (the site's page cache).
+type Body struct {
+	// Gemtext is the converted body, without the title heading (the page
+	// prints the title itself). A gemtext file's is the file as written.
+	Gemtext []byte
+	// Words counts the words of prose, for reading time.
+	Words int
+	// Summary is the text before <!--more-->, else the first paragraph
+	// (of a gemtext file, its first text line), for documents whose
+	// front matter has no summary.
+	Summary string
+	// Links are the document's links into the capsule and to Gemini
+	// capsules, as Doc.Links.
+	Links []Link
+	// Problems lists every problem of the file as it was read, the
+	// converter's included.
+	Problems []diag.Diagnostic
+	// Size and ModTime identify the version of the file converted: the
+	// document's own, or a newer one (see Snapshot.Body).
+	Size    int64
+	ModTime time.Time
+}
+
+// SummaryWith returns the document's summary: its front matter's, else
+// the one its body b gives.
+func (d *Doc) SummaryWith(b *Body) string {
+	if d.Summary != "" || b == nil {
+		return d.Summary
+	}
+	return b.Summary
+}
+
+// Len is about how many bytes of memory b holds.
+func (b *Body) Len() int {
+	n := len(b.Gemtext) + len(b.Summary) + 64
+	for _, l := range b.Links {
+		n += len(l.Target) + len(l.Written) + 48
+	}
+	for _, p := range b.Problems {
+		n += len(p.File) + len(p.Code) + len(p.Message) + 80
+	}
+	return n
 }
 
 // Link is a link or an image of a document that leads to a path of the

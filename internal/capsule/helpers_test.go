@@ -26,6 +26,16 @@ func mustLoad(t testing.TB, fsys fstest.MapFS, opts Options) *Snapshot {
 	return s
 }
 
+// bodyOf returns the gemtext body of d, a document of s.
+func bodyOf(t testing.TB, s *Snapshot, d *Doc) []byte {
+	t.Helper()
+	b, err := s.Body(d)
+	if err != nil {
+		t.Fatalf("body of %s: %v", d.Source, err)
+	}
+	return b.Gemtext
+}
+
 // docBySource returns the served document loaded from source, failing the
 // test when there is none.
 func docBySource(t testing.TB, s *Snapshot, source string) *Doc {

@@ -185,8 +185,8 @@ func TestTitleAndBody(t *testing.T) {
 			if d.Title != tt.title {
 				t.Errorf("title = %q, want %q", d.Title, tt.title)
 			}
-			if string(d.Body) != tt.body {
-				t.Errorf("body = %q, want %q", d.Body, tt.body)
+			if body := bodyOf(t, s, d); string(body) != tt.body {
+				t.Errorf("body = %q, want %q", body, tt.body)
 			}
 		})
 	}
@@ -230,9 +230,19 @@ func TestSummary(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := mustLoad(t, mapFS(map[string]string{tt.file: tt.src}), Options{})
+			// A full load knows it at once; a quick one with the body.
+			s := mustLoad(t, mapFS(map[string]string{tt.file: tt.src}), Options{Full: true})
 			if got := docBySource(t, s, tt.file).Summary; got != tt.want {
-				t.Errorf("summary = %q, want %q", got, tt.want)
+				t.Errorf("full load: summary = %q, want %q", got, tt.want)
+			}
+			s = mustLoad(t, mapFS(map[string]string{tt.file: tt.src}), Options{})
+			d := docBySource(t, s, tt.file)
+			b, err := s.Body(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := d.SummaryWith(b); got != tt.want {
+				t.Errorf("quick load: summary = %q, want %q", got, tt.want)
 			}
 		})
 	}
@@ -480,7 +490,7 @@ func TestBrokenFilesNextToGoodOnes(t *testing.T) {
 		t.Fatalf("served %v, want %v", got, want)
 	}
 	good := docBySource(t, s, "good.md")
-	if good.Title != "Good" || !good.Dated || len(good.Tags) != 1 || string(good.Body) != "Good body.\n" || good.Broken {
+	if good.Title != "Good" || !good.Dated || len(good.Tags) != 1 || string(bodyOf(t, s, good)) != "Good body.\n" || good.Broken {
 		t.Errorf("good document spoiled: %+v", good)
 	}
 	if ps := problemsOf(s, "good.md"); len(ps) != 0 {
@@ -522,8 +532,8 @@ func TestBrokenFilesNextToGoodOnes(t *testing.T) {
 			if d == nil || d.Broken != tt.broken {
 				t.Fatalf("current version %+v, want one with Broken = %v", d, tt.broken)
 			}
-			if tt.body != "" && string(d.Body) != tt.body {
-				t.Errorf("body = %q, want %q", d.Body, tt.body)
+			if body := bodyOf(t, s, d); tt.body != "" && string(body) != tt.body {
+				t.Errorf("body = %q, want %q", body, tt.body)
 			}
 			if d.Title == "" {
 				t.Errorf("empty title")
@@ -554,8 +564,8 @@ func TestOversizeFile(t *testing.T) {
 		t.Errorf("oversize document served")
 	}
 	d := s.Current("big.md")
-	if bytes.Contains(d.Body, []byte("word")) || d.Kind == Article || !d.Broken {
-		t.Errorf("oversize document converted: kind %v, %d body bytes", d.Kind, len(d.Body))
+	if body := bodyOf(t, s, d); bytes.Contains(body, []byte("word")) || d.Kind == Article || !d.Broken {
+		t.Errorf("oversize document converted: kind %v, %d body bytes", d.Kind, len(body))
 	}
 	ps := problemsOf(s, "big.md")
 	if len(ps) != 2 || ps[1].Code != CodeUnpublished || ps[0].Severity != Error || !strings.Contains(ps[0].Message, "limit") {

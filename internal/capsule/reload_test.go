@@ -121,7 +121,9 @@ func TestParseMatchesLoad(t *testing.T) {
 	}
 	zone := time.FixedZone("X", -5*3600)
 	for _, opts := range []Options{{}, {Location: zone}} {
-		s := mustLoad(t, mapFS(files), opts)
+		full := opts
+		full.Full = true
+		s := mustLoad(t, mapFS(files), full)
 		for source, src := range files {
 			t.Run(source, func(t *testing.T) {
 				got := Parse(source, []byte(src), opts)
@@ -129,6 +131,7 @@ func TestParseMatchesLoad(t *testing.T) {
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("Parse = %+v\nLoad  = %+v", got, want)
 				}
+				checkQuickMatchesFull(t, source, []byte(src))
 			})
 		}
 	}
@@ -170,7 +173,7 @@ func TestLastGoodVersion(t *testing.T) {
 	if d := s2.Docs["/posts/a.gmi"]; d != live || s2.Current("posts/a.md") == d {
 		t.Errorf("broken edit replaced the live version: %+v", d)
 	}
-	if d := s2.Current("posts/a.md"); d == live || !d.Broken || !bytes.Contains(d.Body, []byte("Damaged")) {
+	if d := s2.Current("posts/a.md"); d == live || !d.Broken || !bytes.Contains(bodyOf(t, s2, d), []byte("Damaged")) {
 		t.Errorf("current version of a.md: %+v", d)
 	}
 	if _, ok := s2.Docs["/posts/b.gmi"]; ok {
@@ -218,7 +221,7 @@ func TestLastGoodVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := s5.Docs["/posts/a.gmi"]; d == nil || d == live || s5.Current("posts/a.md") != d || !bytes.Contains(d.Body, []byte("Fixed")) {
+	if d := s5.Docs["/posts/a.gmi"]; d == nil || d == live || s5.Current("posts/a.md") != d || !bytes.Contains(bodyOf(t, s5, d), []byte("Fixed")) {
 		t.Errorf("fixed version not served: %+v", d)
 	}
 	if ps := problemsOf(s5, "posts/a.md"); len(ps) != 0 {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,19 +76,20 @@ const (
 	CodeSymlink  = "capsule/symlink"   // a symbolic link that is not followed
 )
 
-// scan walks fsys and returns the documents to parse, taking from prev
-// those whose file has not changed, and the problems found with files
-// that are skipped. It fails when the root cannot be read or when the
-// system runs short of resources.
-func (s *Snapshot) scan(fsys fs.FS, prev *Snapshot) ([]fileInfo, []diag.Diagnostic, error) {
+// scan walks fsys from the folder root (the whole capsule: ".") and
+// returns the documents to parse, taking from prev those whose file has
+// not changed, and the problems found with files that are skipped. It
+// fails when root cannot be read or when the system runs short of
+// resources.
+func (s *Snapshot) scan(fsys fs.FS, root string, prev *Snapshot) ([]fileInfo, []diag.Diagnostic, error) {
 	var todo []fileInfo
 	var problems []diag.Diagnostic
 	report := func(file, code string, sev Severity, format string, args ...any) {
 		problems = append(problems, diag.Diagnostic{File: displayPath(file), Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
 	}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == "." || transient(err) {
+			if p == root || transient(err) {
 				return err
 			}
 			report(p, CodeFile, Error, "cannot read: %v", cause(err))
@@ -120,40 +122,59 @@ func (s *Snapshot) scan(fsys fs.FS, prev *Snapshot) ([]fileInfo, []diag.Diagnost
 			}
 			return nil
 		}
-		s.Files++
-		fi, err := s.examine(fsys, p, d)
+		fi, ok, err := s.examineFile(fsys, p, d, prev, report)
 		if err != nil {
-			if transient(err) {
-				return err
-			}
-			code := CodeFile
-			if errors.As(err, new(*linkError)) {
-				code = CodeSymlink
-			}
-			report(p, code, Warning, "%v; skipped", err)
-			return nil
+			return err
 		}
-		if fi == nil { // a static file, served by the site
-			return nil
+		if ok {
+			todo = append(todo, *fi)
 		}
-		if fi.target != fi.source {
-			if s.scanned.links == nil {
-				s.scanned.links = map[string]string{}
-			}
-			s.scanned.links[p] = fi.target
-		}
-		if prev != nil {
-			if old := prev.bySource[p]; old != nil && old.Size == fi.size && old.ModTime.Equal(fi.modTime) &&
-				prev.scanned.links[p] == s.scanned.links[p] {
-				s.bySource[p] = old
-				s.Reused++
-				return nil
-			}
-		}
-		todo = append(todo, *fi)
 		return nil
 	})
 	return todo, problems, err
+}
+
+// examineFile decides what to do with the file at p, which is not hidden
+// and has a good name: it records a static or skipped file, takes an
+// unchanged document from prev, or returns the document to read (ok). It
+// fails only for want of resources.
+func (s *Snapshot) examineFile(fsys fs.FS, p string, d fs.DirEntry, prev *Snapshot,
+	report func(file, code string, sev Severity, format string, args ...any)) (*fileInfo, bool, error) {
+	fi, err := s.examine(fsys, p, d)
+	if err != nil {
+		if transient(err) {
+			return nil, false, err
+		}
+		code := CodeFile
+		if errors.As(err, new(*linkError)) {
+			code = CodeSymlink
+		}
+		s.others[p] = true
+		report(p, code, Warning, "%v; skipped", err)
+		return nil, false, nil
+	}
+	if fi == nil { // a static file, served by the site
+		s.others[p] = true
+		return nil, false, nil
+	}
+	if s.examined != nil {
+		s.examined[p] = true
+	}
+	if fi.target != fi.source {
+		if s.scanned.links == nil {
+			s.scanned.links = map[string]string{}
+		}
+		s.scanned.links[p] = fi.target
+	}
+	if prev != nil {
+		if old := prev.bySource[p]; old != nil && old.Size == fi.size && old.ModTime.Equal(fi.modTime) &&
+			prev.scanned.links[p] == s.scanned.links[p] {
+			s.bySource[p] = old
+			s.Reused++
+			return nil, false, nil
+		}
+	}
+	return fi, true, nil
 }
 
 // scanState is what a scan remembers for the next one.
@@ -359,8 +380,9 @@ func cause(err error) error {
 	return err
 }
 
-// parseAll parses files on every CPU: conversion dominates load time. It
-// fails only when reading a file fails for want of resources.
+// parseAll parses files on every CPU: conversion, or with quick loads the
+// front matter's YAML, dominates load time. It fails only when reading a
+// file fails for want of resources.
 func parseAll(fsys fs.FS, opts Options, todo []fileInfo) ([]*Doc, error) {
 	docs := make([]*Doc, len(todo))
 	errs := make([]error, len(todo))
@@ -370,6 +392,8 @@ func parseAll(fsys fs.FS, opts Options, todo []fileInfo) ([]*Doc, error) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			open := newOpener(fsys)
+			defer open.close()
 			for {
 				next.Lock()
 				j := i
@@ -379,7 +403,7 @@ func parseAll(fsys fs.FS, opts Options, todo []fileInfo) ([]*Doc, error) {
 					return
 				}
 				var d *Doc
-				d, errs[j] = parseFile(fsys, opts, todo[j])
+				d, errs[j] = parseFile(open, opts, todo[j])
 				if d != nil {
 					docs[j] = finish(d)
 				}
@@ -387,44 +411,69 @@ func parseAll(fsys fs.FS, opts Options, todo []fileInfo) ([]*Doc, error) {
 		})
 	}
 	wg.Wait()
+	docs = slices.DeleteFunc(docs, func(d *Doc) bool { return d == nil })
 	return docs, errors.Join(errs...)
 }
 
-// parseFile reads and parses one document. A file that cannot be read
-// becomes a notice with an error, so it is not served; only a lack of
-// resources fails.
-func parseFile(fsys fs.FS, opts Options, fi fileInfo) (*Doc, error) {
+// parseFile reads and parses one document: with opts.Full, the whole of
+// it; otherwise its metadata, from the start of the file when that is
+// enough. A file that cannot be read becomes a notice with an error, so
+// it is not served; only a lack of resources fails.
+func parseFile(open *opener, opts Options, fi fileInfo) (*Doc, error) {
 	notice := func(sev Severity, msg, body string) *Doc {
-		d := &Doc{Source: fi.source, Path: ServedPath(fi.source), Size: fi.size, ModTime: fi.modTime, Kind: Gemtext}
+		d := &Doc{Source: fi.source, Path: ServedPath(fi.source), Size: fi.size, ModTime: fi.modTime, Kind: Gemtext, notice: body}
 		d.problem(0, sev, msg)
 		d.Title = nameTitle(fi.source)
-		d.Body = []byte(body)
 		return d
 	}
-	tooLarge := func(size int64) *Doc {
-		return notice(Error, fmt.Sprintf("file is %d bytes, over the %d byte limit; it is not served", size, MaxDocSize),
-			"This document is too large to serve.\n")
-	}
-	if fi.size > MaxDocSize {
-		return tooLarge(fi.size), nil
-	}
-	src, err := readFile(fsys, fi.target, MaxDocSize)
-	var big *tooBig
-	switch {
-	case errors.As(err, &big):
-		return tooLarge(big.size), nil
-	case err != nil && transient(err):
-		return nil, fmt.Errorf("%s: %w", fi.target, err)
-	case err != nil:
-		return notice(Error, fmt.Sprintf("cannot read: %v", cause(err)), "This document could not be read.\n"), nil
-	}
-	d := Parse(fi.source, src, opts)
-	d.ModTime = fi.modTime
-	if fi.target != fi.source {
-		d.Size = fi.size
-		if d.Draft {
-			d.report(CodeSymlink, 0, 0, Warning, fmt.Sprintf("symbolic link to the draft %s; not published either", fi.target))
+	var src []byte
+	var info fs.FileInfo
+	// read reads the first want bytes, or returns the notice that stands
+	// for a file that cannot be read.
+	read := func(want int64) (*Doc, error) {
+		var err error
+		src, info, err = open.readFile(fi.target, want, MaxDocSize)
+		var big *tooBig
+		switch {
+		case errors.As(err, &big):
+			return notice(Error, fmt.Sprintf("file is %d bytes, over the %d byte limit; it is not served", big.size, MaxDocSize),
+				"This document is too large to serve.\n"), nil
+		case err != nil && transient(err):
+			return nil, fmt.Errorf("%s: %w", fi.target, err)
+		case err != nil:
+			return notice(Error, fmt.Sprintf("cannot read: %v", cause(err)), "This document could not be read.\n"), nil
 		}
+		return nil, nil
+	}
+	quick := !opts.Full && isMarkdown(fi.source)
+	want := int64(MaxDocSize)
+	if quick {
+		want = headSize
+	}
+	if d, err := read(want); d != nil || err != nil {
+		return d, err
+	}
+	var d *Doc
+	if quick {
+		complete := int64(len(src)) >= info.Size()
+		d = &Doc{Source: fi.source, Path: ServedPath(fi.source)}
+		if !quickMarkdown(d, src, complete, opts) {
+			d = nil
+			if !complete {
+				if d, err := read(MaxDocSize); d != nil || err != nil {
+					return d, err
+				}
+			}
+		}
+	}
+	if d == nil {
+		d, _ = render(fi.source, src, opts)
+	}
+	// The version read, which may be newer than the one the walk saw: a
+	// reload that follows its change will find it unchanged.
+	d.Size, d.ModTime = info.Size(), info.ModTime()
+	if fi.target != fi.source && d.Draft {
+		d.report(CodeSymlink, 0, 0, Warning, fmt.Sprintf("symbolic link to the draft %s; not published either", fi.target))
 	}
 	return d, nil
 }
@@ -434,33 +483,99 @@ type tooBig struct{ size int64 }
 
 func (e *tooBig) Error() string { return "file is " + strconv.FormatInt(e.size, 10) + " bytes" }
 
-// readFile reads the regular file name (which names no symbolic link), at
-// most limit bytes of it, without ever blocking on a file that is not
-// regular.
-func readFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
-	f, err := openRegular(fsys, name)
+// readFile reads the start of the regular file name (which names no
+// symbolic link), at most want bytes of it, without ever blocking on a
+// file that is not regular. It returns what it read with the file's
+// information as it was when the read ended; a file over limit bytes is
+// refused.
+func readFile(fsys fs.FS, name string, want, limit int64) ([]byte, fs.FileInfo, error) {
+	return newOpener(fsys).readFile(name, want, limit)
+}
+
+// opener opens the documents of one goroutine's share of a load. On a
+// capsule opened with RootFS it keeps the folder of the last file open, so
+// that a run of files in one folder (the walk's order) costs an open each,
+// not a walk of every folder on the way from the root (os.Root resolves
+// each component).
+type opener struct {
+	fsys fs.FS
+	dir  string   // the folder held open, "" if none
+	sub  *os.Root // it, opened within the capsule
+}
+
+func newOpener(fsys fs.FS) *opener { return &opener{fsys: fsys} }
+
+func (o *opener) close() {
+	if o.sub != nil {
+		o.sub.Close()
+		o.sub = nil
+	}
+}
+
+// open opens name for reading if it is a regular file, as openRegular.
+func (o *opener) open(name string) (fs.File, error) {
+	r, ok := o.fsys.(*rootFS)
+	if !ok {
+		return openRegular(o.fsys, name)
+	}
+	dir, base := path.Split(name)
+	if dir == "" {
+		return r.openRegular(name)
+	}
+	if dir != o.dir {
+		o.close()
+		sub, err := r.root.OpenRoot(strings.TrimSuffix(dir, "/"))
+		if err != nil {
+			return nil, err
+		}
+		o.dir, o.sub = dir, sub
+	}
+	return (&rootFS{root: o.sub}).openRegular(base)
+}
+
+// readFile is readFile with o's open.
+func (o *opener) readFile(name string, want, limit int64) ([]byte, fs.FileInfo, error) {
+	f, err := o.open(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if info.Size() > limit {
-		return nil, &tooBig{info.Size()}
+		return nil, nil, &tooBig{info.Size()}
 	}
-	// Sized from the stat like os.ReadFile, and read to one byte past the
-	// limit in case the file grew since.
-	var b bytes.Buffer
-	b.Grow(int(info.Size()) + bytes.MinRead)
-	if _, err := b.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
-		return nil, err
+	var b []byte
+	if want < info.Size() {
+		b = make([]byte, want)
+		n, err := io.ReadFull(f, b)
+		if err != nil && err != io.ErrUnexpectedEOF {
+			return nil, nil, err
+		}
+		b = b[:n]
+	} else {
+		// The whole file, one byte more than allowed to see that it grew
+		// past the limit after the stat.
+		// Sized from the stat like os.ReadFile.
+		var buf bytes.Buffer
+		buf.Grow(int(info.Size()) + bytes.MinRead)
+		if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
+			return nil, nil, err
+		}
+		if int64(buf.Len()) > limit {
+			return nil, nil, &tooBig{int64(buf.Len())}
+		}
+		b = buf.Bytes()
 	}
-	if int64(b.Len()) > limit {
-		return nil, &tooBig{int64(b.Len())}
+	if int64(len(b)) != info.Size() && (want >= info.Size() || int64(len(b)) < want) {
+		// It grew or shrank while being read: describe what was read.
+		if info, err = f.Stat(); err != nil {
+			return nil, nil, err
+		}
 	}
-	return b.Bytes(), nil
+	return b, info, nil
 }
 
 // openRegular opens name for reading if it is a regular file. On a

@@ -87,40 +87,27 @@ func tagsOf(d *Doc, names []string) []Tag {
 	return tags
 }
 
-// tagSpellings warns about tags written differently (case, punctuation)
-// that share one slug and so one page: each file that uses a spelling other
-// than the most common one is told which spelling the site shows.
-func tagSpellings(docs map[string]*Doc) []diag.Diagnostic {
-	type use struct {
-		name string
-		doc  *Doc
+// spellingProblems warns about tags written differently (case,
+// punctuation) that share one slug and so one page: each document of docs
+// that uses a spelling other than the most common one (counts: spelling to
+// the number of documents using it) is told which spelling the site shows.
+func spellingProblems(slug string, counts map[string]int, docs []*Doc) []diag.Diagnostic {
+	if len(counts) < 2 {
+		return nil
 	}
-	bySlug := map[string][]use{}
+	names := slices.Collect(maps.Keys(counts))
+	// Most used first; ties by name, so the result is stable.
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(counts[b]-counts[a], strings.Compare(a, b)) })
+	main := names[0]
+	var out []diag.Diagnostic
 	for _, d := range docs {
 		for _, t := range d.Tags {
-			bySlug[t.Slug] = append(bySlug[t.Slug], use{t.Name, d})
-		}
-	}
-	var out []diag.Diagnostic
-	for slug, uses := range bySlug {
-		count := map[string]int{}
-		for _, u := range uses {
-			count[u.name]++
-		}
-		if len(count) < 2 {
-			continue
-		}
-		names := slices.Collect(maps.Keys(count))
-		// Most used first; ties by name, so the result is stable.
-		slices.SortFunc(names, func(a, b string) int { return cmp.Or(count[b]-count[a], strings.Compare(a, b)) })
-		main := names[0]
-		for _, u := range uses {
-			if u.name == main {
+			if t.Slug != slug || t.Name == main {
 				continue
 			}
-			out = append(out, diag.Diagnostic{File: u.doc.Source, Line: u.doc.tagsAt[0], Col: u.doc.tagsAt[1], Severity: Warning,
+			out = append(out, diag.Diagnostic{File: d.Source, Line: d.tagsAt[0], Col: d.tagsAt[1], Severity: Warning,
 				Code: CodeTagSpelling, Message: fmt.Sprintf("tag %q and tag %q (in %d %s) share the page /tags/%s/ and count as one tag; write %q",
-					u.name, main, count[main], plural(count[main], "file", "files"), slug, main)})
+					t.Name, main, counts[main], plural(counts[main], "file", "files"), slug, main)})
 		}
 	}
 	return out

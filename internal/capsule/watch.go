@@ -7,9 +7,12 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,22 +22,40 @@ import (
 // Watcher reports changes below a folder. It watches with inotify (every
 // folder, new ones included) and falls back to polling when the system
 // cannot watch that many folders. The zero value is not usable; fill Dir
-// and OnChange.
+// and OnChanges (or OnChange).
 type Watcher struct {
-	Dir      string
-	OnChange func() // called after a burst of changes has settled
+	Dir string
+	// OnChanges is called after a burst of changes has settled, with the
+	// paths the burst touched: one call for a "git pull" of a thousand
+	// files, not a thousand.
+	OnChanges func(Changes)
+	// OnChange, if OnChanges is nil, is called instead, without saying
+	// what changed.
+	OnChange func()
 	// Ready, if set, is called once watching has begun. Changes made
 	// between the caller's last load and that moment are not reported,
 	// so a caller reloads once more when Ready is called.
 	Ready  func()
 	Logger *slog.Logger
-	// Settle is how long the folder must be quiet before OnChange runs
+	// Settle is how long the folder must be quiet before OnChanges runs
 	// (default 60ms); MaxDelay bounds the wait during a long burst
-	// (default 300ms); PollInterval is used when polling (default 400ms).
+	// (default 1s); PollInterval is used when polling (default 400ms).
 	Settle, MaxDelay, PollInterval time.Duration
 	// ForcePoll skips inotify, for tests and for file systems (NFS, some
 	// FUSE mounts) that deliver no events.
 	ForcePoll bool
+}
+
+// Changes is one burst of changes below a watched folder.
+type Changes struct {
+	// Paths are the files and folders that were created, written,
+	// removed or renamed, slash-separated and relative to the folder,
+	// sorted, each once; hidden ones are left out. A new or removed
+	// folder is named, not every file in it.
+	Paths []string
+	// All says that the watcher cannot tell what changed (events were
+	// lost, too many paths changed, or it polls): anything may have.
+	All bool
 }
 
 func (w *Watcher) defaults() {
@@ -42,7 +63,7 @@ func (w *Watcher) defaults() {
 		w.Settle = 60 * time.Millisecond
 	}
 	if w.MaxDelay == 0 {
-		w.MaxDelay = 300 * time.Millisecond
+		w.MaxDelay = time.Second
 	}
 	if w.PollInterval == 0 {
 		w.PollInterval = 400 * time.Millisecond
@@ -81,6 +102,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	w.ready()
 	var timer <-chan time.Time
 	var first time.Time
+	var batch pathBatch
 	pending := false
 	for {
 		select {
@@ -90,9 +112,11 @@ func (w *Watcher) Run(ctx context.Context) error {
 			if !ok {
 				return nil
 			}
-			if !w.relevant(ev) {
+			rel, ok := w.relevant(ev)
+			if !ok {
 				continue
 			}
+			batch.add(rel)
 			if ev.Has(fsnotify.Create) {
 				// Lstat: a new link to a folder is not followed (Load does
 				// not follow it either), or a link to "/" would have the
@@ -115,25 +139,68 @@ func (w *Watcher) Run(ctx context.Context) error {
 			}
 			// An overflow means events were lost: rescan to be safe.
 			w.Logger.Warn("watch error, rescanning", "err", err)
-			w.OnChange()
+			batch.all = true
+			timer, pending = nil, false
+			w.changed(batch.take())
 		case <-timer:
 			timer, pending = nil, false
-			w.OnChange()
+			w.changed(batch.take())
 		}
 	}
 }
 
+// changed reports a batch.
+func (w *Watcher) changed(c Changes) {
+	if w.OnChanges != nil {
+		w.OnChanges(c)
+	} else if w.OnChange != nil {
+		w.OnChange()
+	}
+}
+
+// pathBatch collects the paths of one burst, up to MaxUpdatePaths; past
+// that, the burst is reported as a change of everything.
+type pathBatch struct {
+	paths map[string]bool
+	all   bool
+}
+
+func (b *pathBatch) add(p string) {
+	if b.all {
+		return
+	}
+	if p == "." || len(b.paths) >= MaxUpdatePaths {
+		b.all, b.paths = true, nil
+		return
+	}
+	if b.paths == nil {
+		b.paths = map[string]bool{}
+	}
+	b.paths[p] = true
+}
+
+func (b *pathBatch) take() Changes {
+	c := Changes{All: b.all}
+	if !b.all {
+		c.Paths = slices.Sorted(maps.Keys(b.paths))
+	}
+	*b = pathBatch{}
+	return c
+}
+
 // relevant filters out events that cannot change what is served: hidden
-// and temporary files, and attribute changes.
-func (w *Watcher) relevant(ev fsnotify.Event) bool {
+// and temporary files, and attribute changes. It returns the path of the
+// event relative to the folder, slash-separated.
+func (w *Watcher) relevant(ev fsnotify.Event) (string, bool) {
 	if ev.Op == fsnotify.Chmod {
-		return false
+		return "", false
 	}
 	rel, err := filepath.Rel(w.Dir, ev.Name)
-	if err != nil {
-		return true
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ".", true // not below the folder: look at everything
 	}
-	return !Hidden(filepath.ToSlash(rel))
+	rel = filepath.ToSlash(rel)
+	return rel, !Hidden(rel)
 }
 
 // watchFailure says why watching failed: only running out of inotify
@@ -202,7 +269,7 @@ func (w *Watcher) poll(ctx context.Context) error {
 			}
 			if fp != last {
 				last = fp
-				w.OnChange()
+				w.changed(Changes{All: true})
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,18 +26,19 @@ const (
 type watcherHarness struct {
 	t       *testing.T
 	dir     string
-	changed chan struct{}
+	changed chan Changes
 }
 
 func startWatcher(t *testing.T, forcePoll bool) *watcherHarness {
 	t.Helper()
-	h := &watcherHarness{t: t, dir: t.TempDir(), changed: make(chan struct{}, 100)}
+	h := &watcherHarness{t: t, dir: t.TempDir(), changed: make(chan Changes, 1000)}
 	w := &Watcher{
 		Dir: h.dir,
-		OnChange: func() {
+		OnChanges: func(c Changes) {
 			select {
-			case h.changed <- struct{}{}:
+			case h.changed <- c:
 			default:
+				t.Error("more batches than the harness can hold")
 			}
 		},
 		Settle:       20 * time.Millisecond,
@@ -118,28 +120,37 @@ func (h *watcherHarness) remove(name string) {
 	}
 }
 
-// settle waits until OnChange has not been called for quietFor, swallowing
-// the calls of a burst that straddled the debounce window.
-func (h *watcherHarness) settle() {
+// settle waits until OnChanges has not been called for quietFor,
+// swallowing the calls of a burst that straddled the debounce window, and
+// returns what they reported.
+func (h *watcherHarness) settle() Changes {
 	h.t.Helper()
+	var all Changes
 	for range 50 {
 		select {
-		case <-h.changed:
+		case c := <-h.changed:
+			all.All = all.All || c.All
+			all.Paths = append(all.Paths, c.Paths...)
 		case <-time.After(quietFor):
-			return
+			return all
 		}
 	}
 	h.t.Fatalf("watcher never went quiet")
+	return all
 }
 
-func (h *watcherHarness) expectChange(what string) {
+func (h *watcherHarness) expectChange(what string) Changes {
 	h.t.Helper()
 	select {
-	case <-h.changed:
-		h.settle()
+	case c := <-h.changed:
+		more := h.settle()
+		c.All = c.All || more.All
+		c.Paths = append(c.Paths, more.Paths...)
+		return c
 	case <-time.After(changeWithin):
-		h.t.Fatalf("OnChange not called within %v after %s", changeWithin, what)
+		h.t.Fatalf("OnChanges not called within %v after %s", changeWithin, what)
 	}
+	return Changes{}
 }
 
 func (h *watcherHarness) expectNoChange(what string) {
@@ -156,17 +167,18 @@ func TestWatcher(t *testing.T) {
 		name   string
 		do     func(h *watcherHarness)
 		change bool
+		paths  []string // reported (among others) by inotify; polling reports All
 	}{
-		{"create", func(h *watcherHarness) { h.write("a.md", "# A\n") }, true},
-		{"edit", func(h *watcherHarness) { h.appendTo("a.md", "More text.\n") }, true},
-		{"rewrite same size", func(h *watcherHarness) { h.write("a.md", "# B\nMore text.\n") }, true},
-		{"rename", func(h *watcherHarness) { h.rename("a.md", "b.md") }, true},
-		{"delete", func(h *watcherHarness) { h.remove("b.md") }, true},
-		{"new folder with a file", func(h *watcherHarness) { h.write("sub/c.md", "# C\n") }, true},
-		{"edit in the new folder", func(h *watcherHarness) { h.appendTo("sub/c.md", "Text.\n") }, true},
-		{"new nested folders with a file", func(h *watcherHarness) { h.write("x/y/z/d.md", "# D\n") }, true},
-		{"edit in the nested folder", func(h *watcherHarness) { h.appendTo("x/y/z/d.md", "Text.\n") }, true},
-		{"static file", func(h *watcherHarness) { h.write("img/a.png", "PNG") }, true},
+		{"create", func(h *watcherHarness) { h.write("a.md", "# A\n") }, true, []string{"a.md"}},
+		{"edit", func(h *watcherHarness) { h.appendTo("a.md", "More text.\n") }, true, []string{"a.md"}},
+		{"rewrite same size", func(h *watcherHarness) { h.write("a.md", "# B\nMore text.\n") }, true, []string{"a.md"}},
+		{"rename", func(h *watcherHarness) { h.rename("a.md", "b.md") }, true, []string{"a.md", "b.md"}},
+		{"delete", func(h *watcherHarness) { h.remove("b.md") }, true, []string{"b.md"}},
+		{"new folder with a file", func(h *watcherHarness) { h.write("sub/c.md", "# C\n") }, true, []string{"sub"}},
+		{"edit in the new folder", func(h *watcherHarness) { h.appendTo("sub/c.md", "Text.\n") }, true, []string{"sub/c.md"}},
+		{"new nested folders with a file", func(h *watcherHarness) { h.write("x/y/z/d.md", "# D\n") }, true, []string{"x"}},
+		{"edit in the nested folder", func(h *watcherHarness) { h.appendTo("x/y/z/d.md", "Text.\n") }, true, []string{"x/y/z/d.md"}},
+		{"static file", func(h *watcherHarness) { h.write("img/a.png", "PNG") }, true, []string{"img"}},
 		{"editor temporary files", func(h *watcherHarness) {
 			for _, name := range []string{"sub/c.md.swp", "sub/.c.md.swx", ".#c.md", "c.md~", "4913", "sub/4913", "#c.md#", "x.tmp"} {
 				h.write(name, "tmp")
@@ -176,17 +188,17 @@ func TestWatcher(t *testing.T) {
 				h.remove(name)
 			}
 			h.rename("c.md~", ".#other")
-		}, false},
+		}, false, nil},
 		{"hidden folder", func(h *watcherHarness) {
 			h.write(".git/objects/ab/cdef", "blob")
 			h.write(".git/HEAD", "ref")
 			h.appendTo(".git/HEAD", "more")
-		}, false},
+		}, false, nil},
 		{"mode change only", func(h *watcherHarness) {
 			if err := os.Chmod(h.path("sub/c.md"), 0o600); err != nil {
 				h.t.Fatal(err)
 			}
-		}, false},
+		}, false, nil},
 		{"vim-style save", func(h *watcherHarness) {
 			// vim probes with 4913, keeps a backup~ and writes anew.
 			h.write("sub/4913", "")
@@ -194,8 +206,8 @@ func TestWatcher(t *testing.T) {
 			h.rename("sub/c.md", "sub/c.md~")
 			h.write("sub/c.md", "# C, saved\n")
 			h.remove("sub/c.md~")
-		}, true},
-		{"delete a folder", func(h *watcherHarness) { h.remove("x") }, true},
+		}, true, []string{"sub/c.md"}},
+		{"delete a folder", func(h *watcherHarness) { h.remove("x") }, true, []string{"x"}},
 	}
 	for _, mode := range []struct {
 		name string
@@ -208,7 +220,20 @@ func TestWatcher(t *testing.T) {
 					h.t = t
 					st.do(h)
 					if st.change {
-						h.expectChange(st.name)
+						c := h.expectChange(st.name)
+						if mode.poll && !c.All {
+							t.Errorf("polling reported %v, want All", c.Paths)
+						}
+						for _, p := range st.paths {
+							if !mode.poll && !c.All && !slices.Contains(c.Paths, p) {
+								t.Errorf("reported %q, want %s among them", c.Paths, p)
+							}
+						}
+						for _, p := range c.Paths {
+							if Hidden(p) {
+								t.Errorf("hidden path %s reported", p)
+							}
+						}
 					} else {
 						h.expectNoChange(st.name)
 					}
@@ -285,5 +310,115 @@ func TestWatchFailure(t *testing.T) {
 		if tt.want != "max_user_watches" && strings.Contains(got, "max_user_watches") {
 			t.Errorf("watchFailure(%v) = %q blames the inotify watch limit", tt.err, got)
 		}
+	}
+}
+
+// TestWatcherBurst writes 1,000 files the way a "git pull" does, as fast
+// as it can, and checks that the watcher reports them in as few batches as
+// its MaxDelay allows (one, unless writing took longer than MaxDelay), with
+// every file (or a new folder holding it) named.
+func TestWatcherBurst(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "posts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	batches := make(chan Changes, 1000)
+	ready := make(chan struct{})
+	const maxDelay = time.Second
+	w := &Watcher{Dir: dir, OnChanges: func(c Changes) { batches <- c }, Ready: func() { close(ready) },
+		Settle: 60 * time.Millisecond, MaxDelay: maxDelay}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	select {
+	case <-ready:
+	case <-time.After(changeWithin):
+		t.Fatal("watcher not ready")
+	}
+	start := time.Now()
+	for i := range 1000 {
+		name := filepath.Join(dir, "posts", fmt.Sprintf("%04d.md", i))
+		if i%100 == 0 {
+			name = filepath.Join(dir, "posts", fmt.Sprintf("new-%d", i/100), "index.md")
+			os.MkdirAll(filepath.Dir(name), 0o755)
+		}
+		if err := os.WriteFile(name, []byte("# Article\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	took := time.Since(start)
+	seen := map[string]bool{}
+	n := 0
+	for len(seen) < 1000 {
+		select {
+		case c := <-batches:
+			n++
+			if c.All {
+				t.Fatalf("burst reported as a change of everything")
+			}
+			for _, p := range c.Paths {
+				seen[p] = true
+			}
+		case <-time.After(changeWithin):
+			t.Fatalf("after %d batches, %d paths reported", n, len(seen))
+		}
+		if len(seen) >= 990 && seen["posts/new-9"] {
+			break // 990 files, and 10 folders named instead of their index.md
+		}
+	}
+	allowed := 1 + int(took/maxDelay)
+	t.Logf("1,000 files written in %v, reported in %d batches", took.Round(time.Millisecond), n)
+	if n > allowed {
+		t.Errorf("%d batches for a burst of %v, want at most %d", n, took, allowed)
+	}
+	for i := range 1000 {
+		if i%100 != 0 && !seen[fmt.Sprintf("posts/%04d.md", i)] {
+			t.Errorf("posts/%04d.md not reported", i)
+		}
+	}
+}
+
+// TestWatcherOnChange checks the older callback, without paths.
+func TestWatcherOnChange(t *testing.T) {
+	dir := t.TempDir()
+	called := make(chan struct{}, 10)
+	ready := make(chan struct{})
+	w := &Watcher{Dir: dir, OnChange: func() { called <- struct{}{} }, Ready: func() { close(ready) }, Settle: 10 * time.Millisecond}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	<-ready
+	if err := os.WriteFile(filepath.Join(dir, "a.md"), []byte("# A\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-called:
+	case <-time.After(changeWithin):
+		t.Fatal("OnChange not called")
+	}
+}
+
+func TestPathBatch(t *testing.T) {
+	var b pathBatch
+	for _, p := range []string{"b.md", "a.md", "b.md"} {
+		b.add(p)
+	}
+	if c := b.take(); c.All || !slices.Equal(c.Paths, []string{"a.md", "b.md"}) {
+		t.Errorf("batch %+v", c)
+	}
+	if c := b.take(); c.All || len(c.Paths) != 0 {
+		t.Errorf("batch not emptied: %+v", c)
+	}
+	for i := range MaxUpdatePaths + 1 {
+		b.add(fmt.Sprint(i))
+	}
+	if c := b.take(); !c.All || c.Paths != nil {
+		t.Errorf("an overlong batch is not All: %d paths", len(c.Paths))
+	}
+	b.add(".")
+	if c := b.take(); !c.All {
+		t.Errorf("the root is not All")
 	}
 }

@@ -33,7 +33,8 @@ var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif
 // serves at time s.Built: a path where nothing is published is an error (a
 // warning in a document that is itself unpublished), a path that holds a
 // draft or an article scheduled for later is a warning. File names are
-// relative to the capsule.
+// relative to the capsule. The site's snapshot must be loaded with
+// capsule.Options.Full: only a full parse finds a document's links.
 func Links(s *site.Site) []diag.Diagnostic {
 	snap := s.Snapshot()
 	byPath := map[string]*capsule.Doc{} // current version of every file, by served path

@@ -16,7 +16,7 @@ func file(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
 
 func build(t *testing.T, fsys fstest.MapFS) *site.Site {
 	t.Helper()
-	snap, err := capsule.Load(fsys, capsule.Options{}, nil)
+	snap, err := capsule.Load(fsys, capsule.Options{Full: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

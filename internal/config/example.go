@@ -40,9 +40,10 @@ robots = ""
 # One emoji served as /favicon.txt (the Gemini favicon convention).
 favicon = "📰"
 
-# Folder for data kept between runs: the search index and the history of
-# files replaced or deleted by Titan uploads (back it up with the capsule).
-# Created 0700 when first needed.
+# Folder for data kept between runs: the capsule's metadata index (so that
+# a restart reads only the files that changed meanwhile; safe to delete),
+# the search index and the history of files replaced or deleted by Titan
+# uploads (back it up with the capsule). Created 0700 when first needed.
 state = "state"
 
 [gemini]
@@ -152,10 +153,13 @@ recent = 30
 page_size = 50
 
 [cache]
-# Memory for built pages (articles, tag pages, feeds) and their Gopher
-# views: "64MB", "1GB" or a number of bytes, at least 1MB. Metadata of
-# every article is always kept; pages past this budget are built again on
-# request, so memory does not grow with the archive.
+# Memory for built pages (articles, tag pages, feeds), the converted text
+# of articles and their Gopher views: "64MB", "1GB" or a number of bytes,
+# at least 1MB. Metadata of every article is always kept; texts and pages
+# past this budget are read and built again on request (a fraction of a
+# millisecond for a long article), so memory does not grow with the
+# archive. A quarter of it is filled with the newest articles after a
+# start.
 size = "64MB"
 
 [titan]

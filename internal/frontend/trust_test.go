@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -42,12 +43,18 @@ func TestLastGoodVersion(t *testing.T) {
 	good := "---\ntitle: Live article\ndate: 2024-06-01\ntags: [watch]\naliases: [/old/live.gmi]\nid: urn:x:live\n---\n\nThe live text.\n"
 	fsys := sitetest.Capsule()
 	fsys["posts/live.md"] = versionAt(good, 0)
+	// One cache for every build, as the publisher keeps it: it holds the
+	// last good version's text once its file is broken (bodies are read
+	// from the file on request; TestLastGoodBodyNotInCache has the case
+	// where the cache no longer holds it).
+	opts := testOptions(fsys)
+	opts.Cache = site.NewCache(site.DefaultCacheSize)
 	load := func(prev *capsule.Snapshot) (*capsule.Snapshot, *site.Site) {
 		snap, err := capsule.Load(fsys, capsule.Options{}, prev)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return snap, site.Build(snap, testOptions(fsys), sitetest.Now)
+		return snap, site.Build(snap, opts, sitetest.Now)
 	}
 	snap, s := load(nil)
 	r := serveAll(t, s, "watch", "/posts/live.gmi")
@@ -129,6 +136,65 @@ func TestLastGoodVersion(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestLastGoodBodyNotInCache breaks an article whose page the cache no
+// longer holds: its last good metadata (title, date, tags, feed id) stays
+// published everywhere, and its page shows the text of the file as it is
+// now, which a front-matter error does not touch. An article whose page
+// was cached keeps its last good text.
+func TestLastGoodBodyNotInCache(t *testing.T) {
+	fsys := sitetest.Capsule()
+	fsys["posts/kept.md"] = versionAt("---\ntitle: Kept\ndate: 2024-06-01\ntags: [watch]\n---\n\nKept text.\n", 0)
+	fsys["posts/lost.md"] = versionAt("---\ntitle: Lost\ndate: 2024-06-02\ntags: [watch]\nid: urn:x:lost\n---\n\nOld text.\n", 0)
+	opts := testOptions(fsys)
+	opts.Cache = site.NewCache(site.DefaultCacheSize)
+	snap, err := capsule.Load(fsys, capsule.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := site.Build(snap, opts, sitetest.Now)
+	if _, body := geminiGet(t, liveOf(s), "gemini://example.org/posts/kept.gmi"); !strings.Contains(body, "Kept text.") {
+		t.Fatalf("kept.gmi serves:\n%s", body)
+	}
+	// Both break; only kept.gmi's page was ever built.
+	fsys["posts/kept.md"] = versionAt("---\ntitle: \"Kept\ndate: 2024-06-01\n---\n\nKept, damaged.\n", 1)
+	fsys["posts/lost.md"] = versionAt("---\ntitle: \"Lost\ndate: 2024-06-02\n---\n\nNew text, front matter broken.\n", 1)
+	snap, err = capsule.Load(fsys, capsule.Options{}, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = site.Build(snap, opts, sitetest.Now)
+	kept := map[string]bool{}
+	for _, si := range s.StandIns() {
+		kept[si.Doc.Source] = si.Kept
+	}
+	if len(kept) != 2 || !kept["posts/kept.md"] || kept["posts/lost.md"] {
+		t.Errorf("stand-ins %v, want kept.md kept and lost.md not", kept)
+	}
+	r := serveAll(t, s, "watch", "/posts/lost.gmi")
+	if !strings.HasPrefix(r.articleHeader, "20") || !strings.Contains(r.article, "# Lost\n") ||
+		!strings.Contains(r.article, "New text, front matter broken.") || !strings.Contains(r.article, "=> /tags/watch/") {
+		t.Errorf("lost.gmi serves:\n%s", r.article)
+	}
+	if !strings.Contains(r.index, "2024-06-02 Lost") || !strings.Contains(r.tag, "2024-06-02 Lost") || !strings.Contains(r.feed, "<id>urn:x:lost</id>") {
+		t.Errorf("the last good metadata is not served everywhere:\n%s\n%s\n%s", r.index, r.tag, r.feed)
+	}
+	// Pinned: a crawl that fills the cache many times over does not push
+	// the kept text out.
+	small := testOptions(fsys)
+	small.Cache = site.NewCache(1 << 20)
+	s = site.Build(snap, small, sitetest.Now)
+	if _, body := geminiGet(t, liveOf(s), "gemini://example.org/posts/kept.gmi"); !strings.Contains(body, "Kept, damaged.") {
+		t.Errorf("with a cache that never held it, kept.gmi serves:\n%s", body)
+	}
+	s = site.Build(snap, opts, sitetest.Now)
+	for i := range 3000 {
+		opts.Cache.View(fmt.Sprintf("filler:%d", i), &site.Page{}, func() []byte { return make([]byte, 64<<10) })
+	}
+	if _, body := geminiGet(t, liveOf(s), "gemini://example.org/posts/kept.gmi"); !strings.Contains(body, "Kept text.") {
+		t.Errorf("after the cache filled up, kept.gmi serves:\n%s", body)
+	}
 }
 
 func TestCanonicalRedirects(t *testing.T) {

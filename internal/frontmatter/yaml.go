@@ -22,6 +22,14 @@ var errTooLarge = fmt.Errorf("value too large (over %d items, or nested too deep
 // the file line of the block's first line. Values of keys the schema does
 // not know are never expanded: their entries carry only their position.
 func yamlEntries(file string, data []byte, base, lastLine int) ([]entry, []*Error) {
+	if entries, ok := simpleYAML(data, base); ok {
+		return entries, nil
+	}
+	return yamlNodeEntries(file, data, base, lastLine)
+}
+
+// yamlNodeEntries is yamlEntries with yaml.v3, for any block.
+func yamlNodeEntries(file string, data []byte, base, lastLine int) ([]entry, []*Error) {
 	var doc yaml.Node
 	if err := yamlUnmarshal(data, &doc); err != nil {
 		rel := yamlErrLine(err.Error(), base) - base

@@ -2,6 +2,12 @@
 // loads the capsule, builds the site, watches the folder for changes and
 // rebuilds when a scheduled article falls due, swapping each new site in
 // atomically while requests go on.
+//
+// A change reloads only the paths the watcher names (one reload per burst
+// of changes, however many files it touched); in the background, the
+// newest articles' pages are built ahead of readers after a load, the
+// pages of changed documents after an edit, and the capsule's metadata is
+// kept in the state folder so that a restart reads only what changed.
 package publish
 
 import (
@@ -10,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -19,6 +26,10 @@ import (
 	"broadside/internal/diag"
 	"broadside/internal/site"
 )
+
+// DefaultWarmShare is the share of the page cache the warm-up after a
+// load fills with the newest articles' pages.
+const DefaultWarmShare = 0.25
 
 // Publisher rebuilds Live from the capsule at Dir. Fill the exported
 // fields, call Reload once, then Run. Its methods are safe for concurrent
@@ -31,19 +42,48 @@ type Publisher struct {
 	Logger  *slog.Logger
 	// Now returns the current time; nil means time.Now. Tests set it.
 	Now func() time.Time
-	// Watcher settings; Dir and OnChange are filled in by Run.
+	// Watcher settings; Dir and OnChanges are filled in by Run.
 	Watcher capsule.Watcher
 	// Loaded, if set, is called after each new site is swapped in (main
 	// uses it to size the memory limit to the new capsule).
 	Loaded func(*site.Site)
+	// State is the folder of the capsule's metadata index (see
+	// capsule.SaveIndex), created 0700: the first Reload reads it, so
+	// that a restart parses only the files that changed while the server
+	// was down, and loads write it, at most once every SaveEvery. ""
+	// keeps no index.
+	State string
+	// SaveEvery is the shortest time between two writes of the index
+	// after the first (default 1 minute); Close writes the last one.
+	SaveEvery time.Duration
+	// WarmShare is the share of the page cache that the warm-up after a
+	// load fills with the newest articles' pages: 0 means
+	// DefaultWarmShare, a negative value none.
+	WarmShare float64
 
 	mu       sync.Mutex
 	root     *os.Root
 	snap     *capsule.Snapshot
 	cache    *site.Cache // handed from each site to the next
+	rebuild  bool        // the options changed: the next site is built anew
+	indexed  bool        // the snapshot is the state folder's index, as it was
 	reported map[string]bool
+	kept     map[*capsule.Doc]bool // last good versions already logged
 	due      chan struct{}
+
+	bgMu   sync.Mutex
+	bgCtx  context.Context    // ends at Close
+	bgStop context.CancelFunc // ends bgCtx
+	warm   context.CancelFunc // ends the warm-up of the newest articles, if one runs
+	warmWG sync.WaitGroup
+	seen   map[string]bool // converter problems logged, by file version
+	saver  *saver
 }
+
+// maxWarmFresh bounds the changed documents whose pages are built ahead
+// of readers after a reload: past it (the first load, a checkout of
+// another branch) the warm-up of the newest articles does better.
+const maxWarmFresh = 200
 
 func (p *Publisher) now() time.Time {
 	if p.Now != nil {
@@ -59,15 +99,42 @@ func (p *Publisher) logger() *slog.Logger {
 	return p.Logger
 }
 
-// Reload reads what changed in the capsule and swaps in a new site. It
-// fails only when the capsule folder itself cannot be read; problems with
-// single files are logged (once each) and kept in the snapshot.
-func (p *Publisher) Reload() error { return p.reload(true) }
+// request says what a reload looks at.
+type request struct {
+	all   bool     // walk the whole capsule
+	paths []string // else only these paths (none: the snapshot as it is)
+	force bool     // build a new site even if nothing changed
+}
 
-// reload loads what changed; unless force is set, a load that changed
-// nothing (the watcher fires on edits that leave files as they were, and
-// once when it starts) keeps the current site and its caches.
-func (p *Publisher) reload(force bool) error {
+// merge adds o to r.
+func (r request) merge(o request) request {
+	r.all = r.all || o.all
+	r.force = r.force || o.force
+	if r.all {
+		r.paths = nil
+	} else {
+		r.paths = append(r.paths, o.paths...)
+	}
+	return r
+}
+
+// Reload walks the whole capsule, reads what changed and swaps in a new
+// site. It fails only when the capsule folder itself cannot be read;
+// problems with single files are logged (once each) and kept in the
+// snapshot.
+func (p *Publisher) Reload() error { return p.reload(request{all: true, force: true}) }
+
+// Update reads the files and folders at paths (slash-separated, relative
+// to the capsule: what an upload just wrote) and swaps in a new site, as
+// the watcher's reports do, without walking the whole capsule.
+func (p *Publisher) Update(paths ...string) error {
+	return p.reload(request{paths: paths, force: true})
+}
+
+// reload loads what r says changed; unless r.force is set, a load that
+// changed nothing (the watcher fires on edits that leave files as they
+// were, and once when it starts) keeps the current site and its caches.
+func (p *Publisher) reload(r request) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	start := time.Now()
@@ -79,34 +146,63 @@ func (p *Publisher) reload(force bool) error {
 		p.root = root
 	}
 	fsys := capsule.RootFS(p.root)
-	snap, err := capsule.Load(fsys, p.Capsule, p.snap)
+	var snap *capsule.Snapshot
+	var err error
+	how := "loaded"
+	switch {
+	case p.snap == nil:
+		index := p.readIndex()
+		snap, err = capsule.Load(fsys, p.Capsule, index)
+		// A start that found every file as the index has it need not
+		// write the index again.
+		p.indexed = index != nil && err == nil && snap.Parsed == 0 && len(snap.Docs) == len(index.Docs) && snap.Reused == len(index.Sources())
+	case r.all:
+		snap, err = capsule.Load(fsys, p.Capsule, p.snap)
+	case len(r.paths) > 0:
+		snap, err = capsule.Update(p.snap, r.paths)
+		how = "updated"
+	default:
+		snap, how = p.snap, "rebuilt" // a scheduled article fell due
+	}
 	if err != nil {
 		return err
 	}
 	prev := p.snap
-	p.snap = snap
-	if !force && prev != nil && p.Live.Load() != nil && snap.Parsed == 0 &&
+	if !r.force && prev != nil && p.Live.Load() != nil && snap.Parsed == 0 &&
 		len(snap.Docs) == len(prev.Docs) && snap.Files == prev.Files && len(snap.Problems) == len(prev.Problems) {
+		// Keep the snapshot the live site was built from, so that the
+		// next edit updates both rather than building the site again.
 		p.logger().Debug("capsule unchanged", "dir", p.Dir, "duration", time.Since(start).Round(time.Microsecond))
 		return nil
 	}
+	p.snap = snap
 	p.report(snap)
-	opts := p.Site
-	opts.Static = fsys
-	if opts.Cache == nil {
-		if p.cache == nil {
-			p.cache = site.NewCache(site.DefaultCacheSize)
+	var s *site.Site
+	if live := p.Live.Load(); live != nil && !p.rebuild && live.Snapshot() == prev {
+		s = site.Update(live, snap, p.now()) // builds when it must
+	} else {
+		opts := p.Site
+		opts.Static = fsys
+		if opts.Cache == nil {
+			if p.cache == nil {
+				p.cache = site.NewCache(site.DefaultCacheSize)
+			}
+			opts.Cache = p.cache
 		}
-		opts.Cache = p.cache
+		s = site.Build(snap, opts, p.now())
 	}
-	s := site.Build(snap, opts, p.now())
+	p.rebuild = false
 	p.Live.Store(s)
-	p.logger().Info("capsule loaded", "dir", p.Dir, "documents", len(snap.Docs), "articles", len(s.Articles),
+	p.logger().Info("capsule "+how, "dir", p.Dir, "documents", len(snap.Docs), "articles", len(s.Articles),
 		"parsed", snap.Parsed, "reused", snap.Reused, "problems", len(snap.Problems),
 		"duration", time.Since(start).Round(time.Microsecond))
+	p.reportStandIns(s)
 	p.schedule(s.NextChange)
 	if p.Loaded != nil {
 		p.Loaded(s)
+	}
+	if snap != prev {
+		p.background(s, how == "loaded")
 	}
 	return nil
 }
@@ -119,9 +215,32 @@ func (p *Publisher) SetOptions(c capsule.Options, s site.Options) error {
 	// Pages built under the old options must not be served again; the
 	// snapshot stays for its last good versions (Load parses every file
 	// again, the options having changed).
-	p.Capsule, p.Site, p.cache = c, s, nil
+	p.Capsule, p.Site, p.cache, p.rebuild = c, s, nil, true
 	p.mu.Unlock()
 	return p.Reload()
+}
+
+// readIndex returns the snapshot the state folder's index holds, or nil
+// when there is none that can be trusted (logged).
+func (p *Publisher) readIndex() *capsule.Snapshot {
+	if p.State == "" {
+		return nil
+	}
+	start := time.Now()
+	s, err := capsule.OpenIndex(p.State, p.Capsule)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		p.logger().Info("no capsule index in the state folder yet; reading every file", "dir", p.State)
+		return nil
+	case errors.Is(err, capsule.ErrIndexStale):
+		p.logger().Info("the capsule index was written by another version or with other settings; reading every file", "dir", p.State)
+		return nil
+	case err != nil:
+		p.logger().Warn("the capsule index cannot be used; reading every file", "dir", p.State, "err", err)
+		return nil
+	}
+	p.logger().Debug("capsule index read", "dir", p.State, "documents", len(s.Docs), "duration", time.Since(start).Round(time.Microsecond))
+	return s
 }
 
 // report logs each problem once per version of its file: a reload after
@@ -134,7 +253,7 @@ func (p *Publisher) report(snap *capsule.Snapshot) {
 	for _, pr := range snap.Problems {
 		key := pr.String() + "\x00" + pr.Code
 		if d := snap.Current(pr.File); d != nil {
-			key += "\x00" + strconv.FormatInt(d.Size, 10) + "\x00" + d.ModTime.String()
+			key += "\x00" + version(d)
 		}
 		seen[key] = true
 		if !p.reported[key] {
@@ -146,8 +265,7 @@ func (p *Publisher) report(snap *capsule.Snapshot) {
 	// more like this", not 512 lines.
 	for _, g := range diag.Aggregate(fresh, diag.Kind, maxLoggedPerKind) {
 		for _, pr := range g.Items {
-			p.logger().Log(context.Background(), problemLevel(pr), "capsule problem", "file", pr.File, "line", pr.Line,
-				"column", pr.Col, "code", pr.Code, "problem", pr.Message)
+			p.logProblem(pr)
 		}
 		if more := g.MoreText(); more != "" {
 			last := g.Items[len(g.Items)-1]
@@ -165,6 +283,35 @@ func problemLevel(d diag.Diagnostic) slog.Level {
 		return slog.LevelError
 	}
 	return slog.LevelWarn
+}
+
+func (p *Publisher) logProblem(pr diag.Diagnostic) {
+	p.logger().Log(context.Background(), problemLevel(pr), "capsule problem", "file", pr.File, "line", pr.Line,
+		"column", pr.Col, "code", pr.Code, "problem", pr.Message)
+}
+
+// version names the version of a document's file.
+func version(d *capsule.Doc) string {
+	return strconv.FormatInt(d.Size, 10) + "\x00" + d.ModTime.String()
+}
+
+// reportStandIns logs, once each, the files whose newer version is broken
+// and what their page shows meanwhile.
+func (p *Publisher) reportStandIns(s *site.Site) {
+	kept := map[*capsule.Doc]bool{}
+	for _, si := range s.StandIns() {
+		kept[si.Doc] = true
+		if p.kept[si.Doc] {
+			continue
+		}
+		if si.Kept {
+			p.logger().Warn("broken file: its last good version stays published, text included, until it is fixed", "file", si.Doc.Source)
+		} else {
+			p.logger().Warn("broken file: its last good title, date and tags stay published, with its text as it is now in the file (the last good text is no longer in memory)",
+				"file", si.Doc.Source)
+		}
+	}
+	p.kept = kept
 }
 
 // schedule arranges a rebuild when the next scheduled article is due.
@@ -185,6 +332,24 @@ func (p *Publisher) schedule(next time.Time) {
 // articles fall due, until ctx is done.
 func (p *Publisher) Run(ctx context.Context) error {
 	changes := make(chan struct{}, 1)
+	var pmu sync.Mutex
+	var pending request
+	add := func(r request) {
+		pmu.Lock()
+		pending = pending.merge(r)
+		pmu.Unlock()
+		select {
+		case changes <- struct{}{}:
+		default:
+		}
+	}
+	take := func() request {
+		pmu.Lock()
+		defer pmu.Unlock()
+		r := pending
+		pending = request{}
+		return r
+	}
 	p.mu.Lock()
 	p.due = make(chan struct{}, 1)
 	next := time.Time{}
@@ -197,18 +362,14 @@ func (p *Publisher) Run(ctx context.Context) error {
 	w := p.Watcher
 	w.Dir = p.Dir
 	w.Logger = p.logger()
-	w.OnChange = func() {
-		select {
-		case changes <- struct{}{}:
-		default:
-		}
-	}
-	w.Ready = w.OnChange // catch what changed before the watch began
+	w.OnChange = nil
+	w.OnChanges = func(c capsule.Changes) { add(request{all: c.All, paths: c.Paths}) }
+	// Catch what changed before the watch began.
+	w.Ready = func() { add(request{all: true}) }
 	werr := make(chan error, 1)
 	go func() { werr <- w.Run(ctx) }()
 	var retry retrier
 	for {
-		force := false
 		select {
 		case <-ctx.Done():
 			retry.stop()
@@ -218,11 +379,16 @@ func (p *Publisher) Run(ctx context.Context) error {
 			return err
 		case <-changes:
 		case <-p.due:
-			force = true
+			add(request{force: true})
 		case <-retry.c:
-			force = retry.force
 		}
-		retry.done(p.logger(), p.reload(force), force)
+		r := take()
+		err := p.reload(r)
+		if err != nil {
+			add(r) // again, at the next attempt
+			<-changes
+		}
+		retry.done(p.logger(), err, r.force)
 	}
 }
 
@@ -289,8 +455,101 @@ func failureKind(err error) string {
 	return err.Error()
 }
 
-// Close releases the capsule folder.
+// background starts the work that follows a new site: building the pages
+// readers will ask for first (after a load, the newest articles; after an
+// update, the changed documents, whose converter problems are then
+// logged), and writing the metadata index.
+func (p *Publisher) background(s *site.Site, loaded bool) {
+	snap := s.Snapshot()
+	p.bgMu.Lock()
+	defer p.bgMu.Unlock()
+	if p.bgCtx == nil {
+		p.bgCtx, p.bgStop = context.WithCancel(context.Background())
+	}
+	if p.State != "" {
+		if p.saver == nil {
+			p.saver = &saver{dir: p.State, every: p.SaveEvery, log: p.logger()}
+		}
+		if !p.indexed {
+			p.saver.offer(snap, loaded && p.saver.last.IsZero())
+		}
+		p.indexed = false
+	}
+	fresh := snap.Fresh()
+	if len(fresh) > maxWarmFresh {
+		fresh = nil
+	}
+	share := p.WarmShare
+	if share == 0 {
+		share = DefaultWarmShare
+	}
+	ctx := p.bgCtx
+	newest := loaded && share > 0
+	if newest {
+		if p.warm != nil {
+			p.warm() // a new load supersedes the last warm-up
+		}
+		ctx, p.warm = context.WithCancel(p.bgCtx)
+	}
+	if len(fresh) == 0 && !newest {
+		return
+	}
+	visit := func(d *capsule.Doc, b *capsule.Body) { p.logBodyProblems(d, b) }
+	limit := int(share * float64(s.Cache().Budget()))
+	p.warmWG.Go(func() {
+		start := time.Now()
+		s.WarmDocs(ctx, fresh, visit)
+		if newest {
+			n := s.Warm(ctx, limit, visit)
+			entries, bytes := s.Cache().Len()
+			p.logger().Debug("pages built ahead of readers", "articles", n, "cache_entries", entries, "cache_mb", bytes>>20,
+				"duration", time.Since(start).Round(time.Millisecond))
+		}
+	})
+}
+
+// logBodyProblems logs, once per version of its file, what converting a
+// document found that loading it did not (the converter's warnings, links
+// leading out of the capsule).
+func (p *Publisher) logBodyProblems(d *capsule.Doc, b *capsule.Body) {
+	var extra []diag.Diagnostic
+	for _, pr := range b.Problems {
+		if !slices.Contains(d.Problems, pr) {
+			extra = append(extra, pr)
+		}
+	}
+	if len(extra) == 0 {
+		return
+	}
+	key := d.Source + "\x00" + version(d)
+	p.bgMu.Lock()
+	if p.seen == nil || len(p.seen) > 100000 {
+		p.seen = map[string]bool{}
+	}
+	done := p.seen[key]
+	p.seen[key] = true
+	p.bgMu.Unlock()
+	if done {
+		return
+	}
+	for _, pr := range extra {
+		p.logProblem(pr)
+	}
+}
+
+// Close stops the background work, writes the last metadata index and
+// releases the capsule folder.
 func (p *Publisher) Close() error {
+	p.bgMu.Lock()
+	if p.bgStop != nil {
+		p.bgStop()
+	}
+	sv := p.saver
+	p.bgMu.Unlock()
+	p.warmWG.Wait()
+	if sv != nil {
+		sv.close()
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.root != nil {

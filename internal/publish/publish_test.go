@@ -224,14 +224,14 @@ func TestUnchangedReloadKeepsSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := live.Load()
-	if err := p.reload(false); err != nil {
+	if err := p.reload(request{all: true}); err != nil {
 		t.Fatal(err)
 	}
 	if live.Load() != first || loaded != 1 {
 		t.Errorf("an unchanged capsule built a new site (loaded %d times)", loaded)
 	}
 	write(t, dir, "posts/2024-01-02-b.md", "B.\n")
-	if err := p.reload(false); err != nil {
+	if err := p.reload(request{all: true}); err != nil {
 		t.Fatal(err)
 	}
 	if live.Load() == first || loaded != 2 {

@@ -25,33 +25,29 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 	s := &Site{
 		opts:      opts,
 		snap:      snap,
-		docs:      map[string]*capsule.Doc{},
+		docs:      make(map[string]*capsule.Doc, len(snap.Docs)),
 		folders:   map[string]*capsule.Doc{},
-		position:  map[*capsule.Doc]int{},
+		aliases:   map[string]*capsule.Doc{},
 		redirects: map[string]string{},
 		gone:      map[string]bool{},
-		fixed:     map[string]*Page{},
 		Built:     now,
 		rules:     newRules(opts.Redirects),
 		cache:     opts.Cache,
 		loc:       opts.Catalog.For(opts.Lang),
 	}
-	var visible []*capsule.Doc
+	visible := make([]*capsule.Doc, 0, len(snap.Docs))
 	for _, d := range snap.Docs {
-		if d.Visible(now) || opts.Preview {
+		if s.visible(d) {
 			visible = append(visible, d)
-			if d.Listed(now) || (opts.Preview && d.Dated) {
+			if s.listed(d) {
 				s.Articles = append(s.Articles, d)
 			}
 		}
-		if !d.Draft && d.Dated && d.Date.After(now) && (s.NextChange.IsZero() || d.Date.Before(s.NextChange)) {
+		if s.scheduled(d) && (s.NextChange.IsZero() || d.Date.Before(s.NextChange)) {
 			s.NextChange = d.Date
 		}
 	}
 	slices.SortFunc(s.Articles, newestFirst)
-	for i, d := range s.Articles {
-		s.position[d] = i
-	}
 	s.Tags = collectTags(s.Articles)
 	s.tagIndex = make(map[string]*TagInfo, len(s.Tags))
 	for _, t := range s.Tags {
@@ -63,46 +59,75 @@ func Build(snap *capsule.Snapshot, opts Options, now time.Time) *Site {
 	for _, y := range s.years {
 		s.yearIndex[y.Year] = y
 	}
-
 	for _, d := range visible {
-		s.docs[d.Path] = d
+		s.addDoc(d)
 	}
 	// The home page is "/": its index.md (the intro) or index.gmi (the
 	// whole page) is never served under another name.
 	s.redirects["/index.gmi"] = "/"
 	s.redirects["/index.md"] = "/"
-	delete(s.docs, "/index.gmi")
-	// Redirects are added after every page so that no alias shadows one.
-	for _, d := range visible {
-		target := escapePath(d.Path)
-		if path.Base(d.Path) == "index.gmi" {
-			dir := path.Dir(d.Path)
-			if dir == "/" {
-				continue
-			}
-			s.folders[dir+"/"] = d
-		}
-		for _, a := range d.Aliases {
-			if _, taken := s.docs[a]; !taken {
-				s.redirects[a] = target
-			}
-		}
-		if src := "/" + d.Source; src != d.Path {
-			s.redirects[src] = target
-		}
-	}
 	s.redirects["/archive"] = "/archive/"
 	s.redirects["/tags"] = "/tags/"
+	for _, p := range s.opts.Removed {
+		s.gone[p] = true
+	}
+	s.finish()
+	return s
+}
+
+// visible reports whether the site shows d at all, listed reports whether
+// it lists it (index, tags, archive, feeds), and scheduled whether it is
+// to be published later, at the site's time.
+func (s *Site) visible(d *capsule.Doc) bool { return d.Visible(s.Built) || s.opts.Preview }
+func (s *Site) listed(d *capsule.Doc) bool {
+	return d.Listed(s.Built) || (s.opts.Preview && d.Dated)
+}
+func (s *Site) scheduled(d *capsule.Doc) bool { return !d.Draft && d.Dated && d.Date.After(s.Built) }
+
+// addDoc makes a visible document reachable: at its path, at its folder's
+// path for a folder's index.gmi, and at its aliases. A Markdown source's
+// own path ("/x.md") leads to its page too, found on request (see
+// sourceRedirect) rather than stored for every file.
+func (s *Site) addDoc(d *capsule.Doc) {
+	if d.Path == "/index.gmi" {
+		return // the home page, at "/"
+	}
+	s.docs[d.Path] = d
+	if path.Base(d.Path) == "index.gmi" {
+		s.folders[path.Dir(d.Path)+"/"] = d
+	}
+	for _, a := range d.Aliases {
+		s.aliases[a] = d
+	}
+}
+
+// removeDoc undoes addDoc.
+func (s *Site) removeDoc(d *capsule.Doc) {
+	if s.docs[d.Path] == d {
+		delete(s.docs, d.Path)
+	}
+	if dir := path.Dir(d.Path) + "/"; s.folders[dir] == d {
+		delete(s.folders, dir)
+	}
+	for _, a := range d.Aliases {
+		if s.aliases[a] == d {
+			delete(s.aliases, a)
+		}
+	}
+}
+
+// finish makes what every build makes anew: the generated robots.txt and
+// favicon.txt (unless the capsule has its own), and the pins of last good
+// bodies.
+func (s *Site) finish() {
+	s.fixed = map[string]*Page{}
 	if !s.staticExists("robots.txt") {
 		s.fixed["/robots.txt"] = textPage(s.robots())
 	}
 	if !s.staticExists("favicon.txt") {
 		s.fixed["/favicon.txt"] = textPage(s.opts.Favicon + "\n")
 	}
-	for _, p := range s.opts.Removed {
-		s.gone[p] = true
-	}
-	return s
+	s.pinStandIns()
 }
 
 func (s *Site) staticExists(name string) bool {
@@ -135,20 +160,31 @@ func collectTags(articles []*capsule.Doc) []*TagInfo {
 				spellings[t.Slug] = map[string]int{}
 			}
 			ti.Articles = append(ti.Articles, d)
-			spellings[t.Slug][t.Name]++
-			if spellings[t.Slug][t.Name] > spellings[t.Slug][ti.Name] {
-				ti.Name = t.Name
-			}
+			respell(ti, spellings[t.Slug], t.Name)
 		}
 	}
 	tags := make([]*TagInfo, 0, len(bySlug))
 	for _, t := range bySlug {
 		tags = append(tags, t)
 	}
+	sortTags(tags)
+	return tags
+}
+
+// respell counts one more use of name for tag ti, which takes the
+// spelling used most, the first to reach the highest count.
+func respell(ti *TagInfo, counts map[string]int, name string) {
+	counts[name]++
+	if counts[name] > counts[ti.Name] {
+		ti.Name = name
+	}
+}
+
+// sortTags orders tags by name, case aside, then by slug.
+func sortTags(tags []*TagInfo) {
 	slices.SortFunc(tags, func(a, b *TagInfo) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Slug, b.Slug))
 	})
-	return tags
 }
 
 // YearInfo is one year of the archive with its articles, newest first.

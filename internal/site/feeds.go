@@ -31,10 +31,16 @@ func (s *Site) feedPage(self, alternate, title string, articles []*capsule.Doc) 
 	for _, d := range entries {
 		deps = s.tagNameDeps(append(deps, d), d)
 	}
-	return s.cached(self, deps, func() *Page { return s.buildFeed(self, alternate, title, entries) })
+	pg, err := s.cachedErr(self, deps, func() (*Page, error) { return s.buildFeed(self, alternate, title, entries) })
+	if err != nil {
+		return textPage("feed error: " + err.Error() + "\n") // a bug: buildFeed always makes a page
+	}
+	return pg
 }
 
-func (s *Site) buildFeed(self, alternate, title string, entries []*capsule.Doc) *Page {
+// buildFeed renders a feed. An entry whose body cannot be read this
+// moment goes without its content, and the feed is then not kept.
+func (s *Site) buildFeed(self, alternate, title string, entries []*capsule.Doc) (*Page, error) {
 	f := &feed.Feed{
 		ID:           s.URL(self),
 		Title:        title,
@@ -46,8 +52,13 @@ func (s *Site) buildFeed(self, alternate, title string, entries []*capsule.Doc) 
 	if s.opts.Author != "" {
 		f.Authors = []feed.Person{{Name: s.opts.Author}}
 	}
+	var failed error
 	for _, d := range entries {
-		f.Entries = append(f.Entries, s.feedEntry(d))
+		b, err := s.body(d)
+		if err != nil {
+			failed = err
+		}
+		f.Entries = append(f.Entries, s.feedEntry(d, b))
 	}
 	if len(f.Entries) > 0 {
 		f.Updated = f.Entries[0].Updated
@@ -64,12 +75,13 @@ func (s *Site) buildFeed(self, alternate, title string, entries []*capsule.Doc) 
 	if err := feed.Write(&b, f); err != nil {
 		// Every field comes from validated documents; an error here is a
 		// bug, and serving it as text beats serving a broken feed.
-		return textPage("feed error: " + err.Error() + "\n")
+		return textPage("feed error: " + err.Error() + "\n"), failed
 	}
-	return &Page{Type: "application/atom+xml", Parts: [][]byte{b.Bytes()}, Title: title}
+	return &Page{Type: "application/atom+xml", Parts: [][]byte{b.Bytes()}, Title: title}, failed
 }
 
-func (s *Site) feedEntry(d *capsule.Doc) feed.Entry {
+// feedEntry is the entry of d, with b (nil if unreadable) as its content.
+func (s *Site) feedEntry(d *capsule.Doc, b *capsule.Body) feed.Entry {
 	title := d.Title
 	if m := s.mark(d, s.locale(d.Lang)); m != "" {
 		title = "[" + m + "] " + title
@@ -80,9 +92,11 @@ func (s *Site) feedEntry(d *capsule.Doc) feed.Entry {
 		URL:       s.URL(d.Path),
 		Published: d.Date,
 		Updated:   d.Updated,
-		Summary:   d.Summary,
-		Content:   s.absoluteLinks(d.Body),
+		Summary:   d.SummaryWith(b),
 		Lang:      d.Lang,
+	}
+	if b != nil {
+		e.Content = s.absoluteLinks(b.Gemtext)
 	}
 	authors := d.Authors
 	if len(authors) == 0 && s.opts.Author != "" {

@@ -106,8 +106,8 @@ func textPage(body string) *Page {
 
 // byline is "By A and B · 7 January 2022 · 6 min read" in the
 // document's language, parts omitted when unknown or hidden by the
-// catalog.
-func (s *Site) byline(d *capsule.Doc, loc *i18n.Locale) string {
+// catalog. words is the length of the body.
+func (s *Site) byline(d *capsule.Doc, words int, loc *i18n.Locale) string {
 	var parts []string
 	add := func(p string) {
 		if strings.TrimSpace(p) != "" {
@@ -128,27 +128,42 @@ func (s *Site) byline(d *capsule.Doc, loc *i18n.Locale) string {
 		}
 		add(date)
 	}
-	if d.Words > 0 {
-		add(loc.T(i18n.BylineReadingTime, i18n.N(max(1, (d.Words+wordsPerMinute/2)/wordsPerMinute))))
+	if words > 0 {
+		add(loc.T(i18n.BylineReadingTime, i18n.N(max(1, (words+wordsPerMinute/2)/wordsPerMinute))))
 	}
 	return strings.Join(parts, " · ")
 }
 
 // docPage is a document's page: an article with its header and
 // navigation, a page (undated Markdown) with its title, or a hand-written
-// gemtext file exactly as written.
-func (s *Site) docPage(d *capsule.Doc) *Page {
+// gemtext file exactly as written. It fails when the body cannot be read
+// (capsule.ErrChanged while a new version is being saved).
+func (s *Site) docPage(d *capsule.Doc) (*Page, error) {
 	if d.Kind == capsule.Gemtext {
-		return s.cached("doc:"+d.Path, []any{d}, func() *Page {
-			return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{d.Body}, Title: d.Title, Doc: d, Lang: d.Lang}
+		return s.cachedErr("doc:"+d.Path, []any{d}, func() (*Page, error) {
+			b, err := s.body(d)
+			if err != nil {
+				return nil, err
+			}
+			return &Page{Type: s.gemtextType(d.Lang), Parts: [][]byte{b.Gemtext}, Title: d.Title, Doc: d, Lang: d.Lang}, nil
 		})
 	}
-	if _, listed := s.position[d]; listed {
+	if _, listed := s.position(d); listed {
 		newer, older := s.neighbours(d)
 		deps := s.tagNameDeps([]any{d, newer, older}, d)
-		return s.cached("doc:"+d.Path, deps, func() *Page { return s.articlePage(d, newer, older) })
+		return s.cachedErr("doc:"+d.Path, deps, func() (*Page, error) {
+			b, err := s.body(d)
+			if err != nil {
+				return nil, err
+			}
+			return s.articlePage(d, b, newer, older), nil
+		})
 	}
-	return s.cached("doc:"+d.Path, []any{d}, func() *Page {
+	return s.cachedErr("doc:"+d.Path, []any{d}, func() (*Page, error) {
+		b, err := s.body(d)
+		if err != nil {
+			return nil, err
+		}
 		loc := s.locale(d.Lang)
 		var head gemtextWriter
 		head.heading(1, d.Title)
@@ -160,13 +175,13 @@ func (s *Site) docPage(d *capsule.Doc) *Page {
 		var foot gemtextWriter
 		foot.WriteString("\n")
 		s.home(&foot, loc)
-		return &Page{Type: s.gemtextType(d.Lang), Parts: framed(head.Bytes(), d.Body, foot.Bytes()), Title: d.Title, Doc: d, Lang: d.Lang}
+		return &Page{Type: s.gemtextType(d.Lang), Parts: framed(head.Bytes(), b.Gemtext, foot.Bytes()), Title: d.Title, Doc: d, Lang: d.Lang}, nil
 	})
 }
 
 // articlePage is the header (title, byline, tags), the converted body
-// shared with the snapshot, and the navigation.
-func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
+// shared with the cache, and the navigation.
+func (s *Site) articlePage(d *capsule.Doc, b *capsule.Body, newer, older *capsule.Doc) *Page {
 	loc := s.locale(d.Lang)
 	var head gemtextWriter
 	head.heading(1, d.Title)
@@ -174,8 +189,8 @@ func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
 	if m := s.mark(d, loc); m != "" {
 		head.text(m)
 	}
-	if b := s.byline(d, loc); b != "" {
-		head.text(b)
+	if line := s.byline(d, b.Words, loc); line != "" {
+		head.text(line)
 	}
 	for _, t := range d.Tags {
 		head.link("/tags/"+t.Slug+"/", loc.T(i18n.ArticleTag, i18n.TagName(s.tagName(t))))
@@ -192,7 +207,7 @@ func (s *Site) articlePage(d, newer, older *capsule.Doc) *Page {
 		foot.link(newer.Path, loc.T(i18n.ArticleNewer, i18n.Title(newer.Title)))
 	}
 	s.home(&foot, loc)
-	return &Page{Type: s.gemtextType(d.Lang), Parts: framed(head.Bytes(), d.Body, foot.Bytes()), Title: d.Title, Doc: d, Lang: d.Lang}
+	return &Page{Type: s.gemtextType(d.Lang), Parts: framed(head.Bytes(), b.Gemtext, foot.Bytes()), Title: d.Title, Doc: d, Lang: d.Lang}
 }
 
 func ensureNewline(b []byte) []byte {
@@ -203,8 +218,9 @@ func ensureNewline(b []byte) []byte {
 }
 
 // indexPage is the gemsub index: title, the intro from index.md, the
-// newest articles, then the ways to the rest.
-func (s *Site) indexPage() *Page {
+// newest articles, then the ways to the rest. An intro whose body cannot
+// be read this moment is left out of a page that is then not kept.
+func (s *Site) indexPage() (*Page, error) {
 	recent := s.Articles[:min(len(s.Articles), s.opts.IndexRecent)]
 	intro := s.snap.Docs["/index.gmi"]
 	if intro != nil && !intro.Visible(s.Built) && !s.opts.Preview {
@@ -215,12 +231,17 @@ func (s *Site) indexPage() *Page {
 		return s.docPage(intro)
 	}
 	deps := docDeps([]any{intro, len(s.Articles), len(s.Tags)}, recent)
-	return s.cached("/", deps, func() *Page {
+	return s.cachedErr("/", deps, func() (*Page, error) {
 		var w gemtextWriter
+		var failed error
 		w.heading(1, s.opts.Title)
 		if intro != nil {
-			w.blank()
-			w.Write(stripLeadingHeading(intro.Body))
+			if b, err := s.body(intro); err != nil {
+				failed = err
+			} else {
+				w.blank()
+				w.Write(stripLeadingHeading(b.Gemtext))
+			}
 		}
 		w.blank()
 		loc := s.loc
@@ -239,7 +260,7 @@ func (s *Site) indexPage() *Page {
 		if s.opts.Search != nil {
 			w.link(SearchPath, loc.T(i18n.SearchItem))
 		}
-		return gemtextPage(s, s.opts.Title, "", w.Bytes())
+		return gemtextPage(s, s.opts.Title, "", w.Bytes()), failed
 	})
 }
 

@@ -96,7 +96,18 @@ func (s *Site) Shadowed() []Shadow {
 	for p := range s.redirects {
 		paths = append(paths, p)
 	}
+	for p := range s.aliases {
+		if _, taken := s.docs[p]; !taken {
+			paths = append(paths, p)
+		}
+	}
+	for _, d := range s.docs {
+		if src := "/" + d.Source; src != d.Path && d.Path != "/index.gmi" {
+			paths = append(paths, src) // see sourceRedirect
+		}
+	}
 	slices.Sort(paths)
+	paths = slices.Compact(paths)
 	var out []Shadow
 	for _, p := range paths {
 		if rule, _, ok := s.rules.match(p); ok {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,10 +12,11 @@ import (
 const DefaultPageSize = 50
 
 // page returns the page at p, building it (or taking it from the cache)
-// on request, or nil if p names no document or generated page.
-func (s *Site) page(p string) *Page {
+// on request, or nil if p names no document or generated page. It fails
+// when a document's body cannot be read this moment.
+func (s *Site) page(p string) (*Page, error) {
 	if pg, ok := s.fixed[p]; ok {
-		return pg
+		return pg, nil
 	}
 	if d, ok := s.docs[p]; ok {
 		return s.docPage(d)
@@ -26,22 +28,22 @@ func (s *Site) page(p string) *Page {
 	case "/":
 		return s.indexPage()
 	case "/archive/":
-		return s.archivePage()
+		return s.archivePage(), nil
 	case "/tags/":
-		return s.tagsPage()
+		return s.tagsPage(), nil
 	case "/atom.xml":
-		return s.siteFeed()
+		return s.siteFeed(), nil
 	}
 	if rest, ok := strings.CutPrefix(p, "/archive/"); ok {
 		if y, ok := s.yearIndex[yearOf(rest)]; ok {
-			return s.yearPage(y)
+			return s.yearPage(y), nil
 		}
-		return nil
+		return nil, nil
 	}
 	if rest, ok := strings.CutPrefix(p, "/tags/"); ok {
-		return s.tagRoute(rest)
+		return s.tagRoute(rest), nil
 	}
-	return nil
+	return nil, nil
 }
 
 // yearOf reads "2024/" as 2024, anything else as -1.
@@ -98,7 +100,7 @@ func (s *Site) tagRedirect(p string) (string, bool) {
 	if target == p {
 		return "", false
 	}
-	if sub != "" && s.page(target) == nil {
+	if pg, err := s.page(target); sub != "" && pg == nil && err == nil {
 		return "", false // "/tags/X/nope": nothing there either
 	}
 	return escapePath(target), true
@@ -159,6 +161,27 @@ func (s *Site) cached(key string, deps []any, build func() *Page) *Page {
 	}).(*Page)
 }
 
+// cachedErr is cached for a build that may fail. A build that returns a
+// page and an error (a page that could be made without a part that failed)
+// has its page served, but not kept.
+func (s *Site) cachedErr(key string, deps []any, build func() (*Page, error)) (*Page, error) {
+	if s.opts.Preview {
+		deps = append(deps, s.Built)
+	}
+	v, err := s.cache.getErr(key, deps, func() (any, int, error) {
+		pg, err := build()
+		if pg == nil {
+			return nil, 0, err
+		}
+		return pg, pg.Len() + 64*len(pg.Parts), err
+	})
+	pg, _ := v.(*Page)
+	if pg != nil {
+		return pg, nil
+	}
+	return nil, err
+}
+
 // docDeps lists documents as cache deps.
 func docDeps(deps []any, docs []*capsule.Doc) []any {
 	for _, d := range docs {
@@ -179,7 +202,7 @@ func (s *Site) tagNameDeps(deps []any, d *capsule.Doc) []any {
 // neighbours returns the articles next to d, newer and older, if it is
 // listed.
 func (s *Site) neighbours(d *capsule.Doc) (newer, older *capsule.Doc) {
-	i, ok := s.position[d]
+	i, ok := s.position(d)
 	if !ok {
 		return nil, nil
 	}
@@ -190,4 +213,10 @@ func (s *Site) neighbours(d *capsule.Doc) (newer, older *capsule.Doc) {
 		older = s.Articles[i+1]
 	}
 	return newer, older
+}
+
+// position finds a listed article in Articles, which is sorted.
+func (s *Site) position(d *capsule.Doc) (int, bool) {
+	i, found := slices.BinarySearchFunc(s.Articles, d, newestFirst)
+	return i, found && s.Articles[i] == d
 }

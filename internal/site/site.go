@@ -152,7 +152,7 @@ type Site struct {
 	snap      *capsule.Snapshot
 	docs      map[string]*capsule.Doc // visible documents by served path
 	folders   map[string]*capsule.Doc // "/dir/" to its index document
-	position  map[*capsule.Doc]int    // an article's place in Articles
+	aliases   map[string]*capsule.Doc // front-matter aliases to their documents
 	redirects map[string]string
 	rules     rules
 	gone      map[string]bool
@@ -171,6 +171,8 @@ type Site struct {
 	Articles []*capsule.Doc
 	// Tags lists every tag of a published article, by name.
 	Tags []*TagInfo
+
+	standIns []StandIn // see StandIns
 
 	// legacyTags maps the slug a tag had before "#" and "+" were spelt
 	// out ("c" for C++) to its slug now, when that is unambiguous.
@@ -208,16 +210,42 @@ func (s *Site) Lookup(p string) Response {
 	if s.gone[p] {
 		return Response{Status: Gone, Message: s.loc.T(i18n.ErrorGone)}
 	}
-	if pg := s.page(p); pg != nil {
+	pg, err := s.page(p)
+	if err != nil {
+		// A new version of the file is being saved, and the reload that
+		// follows will publish it: try again in a moment.
+		return Response{Status: Unavailable}
+	}
+	if pg != nil {
 		return Response{Status: Found, Page: pg, Type: pg.Type}
 	}
 	if t, ok := s.redirects[p]; ok {
+		return Response{Status: Redirect, Target: t}
+	}
+	if d, ok := s.aliases[p]; ok {
+		return Response{Status: Redirect, Target: escapePath(d.Path)}
+	}
+	if t, ok := s.sourceRedirect(p); ok {
 		return Response{Status: Redirect, Target: t}
 	}
 	if t, ok := s.tagRedirect(p); ok {
 		return Response{Status: Redirect, Target: t}
 	}
 	return s.static(p)
+}
+
+// sourceRedirect leads the path of a Markdown source ("/posts/x.md") to
+// the page it is published at, if it is published.
+func (s *Site) sourceRedirect(p string) (string, bool) {
+	src := strings.TrimPrefix(p, "/")
+	if !capsule.IsDocument(src) || capsule.ServedPath(src) == p {
+		return "", false
+	}
+	d := s.snap.Served(src)
+	if d == nil || s.docs[d.Path] != d || d.Path == p {
+		return "", false
+	}
+	return escapePath(d.Path), true
 }
 
 // static serves a file of the capsule that is not a document.
