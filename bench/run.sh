@@ -8,7 +8,9 @@
 #     cached article on each capsule: req/s and p99 from bench/gemload, and
 #     the server's CPU per request from /proc, with the ratio to the
 #     100-article capsule; next to bench/tlsfloor and, when installed,
-#     Molly Brown and gophernicus serving an 8 KB page (interleaved runs,
+#     Molly Brown and gophernicus serving an 8 KB page, tlsfloor serving
+#     as many bytes as the article's response, with and without asking
+#     for a client certificate (interleaved runs,
 #     REPS repetitions, medians);
 #   - ready time (the index served) from a cold start and from a restart
 #     with the metadata index in the state folder, RSS when ready and after
@@ -35,6 +37,7 @@ EDITS=${EDITS:-5}
 SCRATCH=${SCRATCH:-/tmp/broadside-bench}
 KEEP=${KEEP:-0}
 QUIET=${QUIET:-10}
+SEARCH_WAIT=${SEARCH_WAIT:-1200}
 HZ=$(getconf CLK_TCK)
 NCPU=$(nproc)
 BIN=$SCRATCH/bin
@@ -150,8 +153,22 @@ start_broadside() {
 	READY=$(sed 's/ready_ms=//' <<<"$out")
 }
 
+# wait_log name pattern seconds: waits until the server's log has a line
+# matching pattern; prints the seconds waited ("timeout" when it did not).
+wait_log() {
+	local t0=$SECONDS
+	while ! grep -q "$2" "$SCRATCH/$1.log"; do
+		[ $((SECONDS - t0)) -ge "$3" ] && { echo timeout; return 0; }
+		sleep 0.5
+	done
+	echo $((SECONDS - t0))
+}
+# wait_search name: the seconds until the search index is in step with
+# the capsule (its build on a cold start), up to SEARCH_WAIT.
+wait_search() { wait_log "$1" 'search index updated' "$SEARCH_WAIT"; }
+
 # ---------- start, memory ----------
-declare -A COLD WARM RSSREADY HWMREADY
+declare -A COLD WARM RSSREADY HWMREADY SEARCH
 for n in $SIZES; do
 	name=b$n
 	PORT[$name]=$(pick_port $((19700 + ${#ORDER[@]} * 3)))
@@ -161,17 +178,24 @@ for n in $SIZES; do
 	log "== $n articles: cold start"
 	start_broadside "$name"
 	COLD[$n]=$READY
-	sleep 2 # the index is written in the background
+	# The search index is built in the background after the server is
+	# ready; wait for it, so that the warm restart finds it complete and
+	# no later measurement pays for it.
+	SEARCH[$n]=$(wait_search "$name")
+	log "  ready in ${COLD[$n]} ms; search index built in ${SEARCH[$n]} s"
 	stop_one "$name"
 	wait_quiet
 	log "== $n articles: restart with the index"
 	start_broadside "$name"
 	WARM[$n]=$READY
 	read -r RSSREADY[$n] HWMREADY[$n] <<<"$(mem "${PID[$name]}")"
+	wait_search "$name" >/dev/null
+	wait_log "$name" 'pages built ahead of readers' 120 >/dev/null
 	ORDER+=("$name")
 done
 
 # ---------- anchors ----------
+base0=b${SIZES%% *}
 ANCHOR=$SCRATCH/anchor
 mkdir -p "$ANCHOR"
 [ -s "$SCRATCH/ecdsa.crt" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
@@ -182,9 +206,22 @@ head -c 8192 "$SCRATCH/c${SIZES%% *}/posts/"*/000000.md >"$ANCHOR/anchor.gmi"
 chmod -R a+rX "$ANCHOR"
 ANCHORS=()
 PORT[tlsfloor]=$(pick_port 19770)
-"$BIN/tlsfloor" -addr "127.0.0.1:${PORT[tlsfloor]}" -key ecdsa-p256 -body 8192 >"$SCRATCH/tlsfloor.log" 2>&1 &
+# The newest article, the same path in every generated capsule, and the
+# size of its response: tlsfloor serves that many bytes, so that the
+# article's row and tlsfloor's differ only in what the server does.
+ARTICLE=$(cd "$SCRATCH/c${SIZES%% *}" && ls -d posts/*/000000.md | sed 's/^/\//; s/\.md$/.gmi/')
+ARTBYTES=$(printf 'gemini://localhost:%s%s\r\n' "${PORT[$base0]}" "$ARTICLE" |
+	timeout 10 openssl s_client -quiet -connect "127.0.0.1:${PORT[$base0]}" -servername localhost 2>/dev/null | wc -c)
+[ "$ARTBYTES" -gt 16 ] || { log "could not fetch $ARTICLE"; exit 1; }
+"$BIN/tlsfloor" -addr "127.0.0.1:${PORT[tlsfloor]}" -key ecdsa-p256 -body $((ARTBYTES - 16)) >"$SCRATCH/tlsfloor.log" 2>&1 &
 PID[tlsfloor]=$!
 ANCHORS+=(tlsfloor)
+# The same, asking for a client certificate in the handshake as Broadside
+# does (Gemini's client certificates, Titan): one more handshake message.
+PORT[tlsfloor_cr]=$(pick_port 19775)
+"$BIN/tlsfloor" -addr "127.0.0.1:${PORT[tlsfloor_cr]}" -key ecdsa-p256 -body $((ARTBYTES - 16)) -request-client-cert >"$SCRATCH/tlsfloor_cr.log" 2>&1 &
+PID[tlsfloor_cr]=$!
+ANCHORS+=(tlsfloor_cr)
 if command -v molly-brown >/dev/null; then
 	PORT[molly]=$(pick_port 19780)
 	cat >"$SCRATCH/molly.conf" <<-EOF
@@ -216,7 +253,7 @@ sleep 1
 
 url_of() { # target page -> url
 	case $1 in
-	tlsfloor | molly) echo "gemini://localhost:${PORT[$1]}/anchor.gmi" ;;
+	tlsfloor | tlsfloor_cr | molly) echo "gemini://localhost:${PORT[$1]}/anchor.gmi" ;;
 	gophernicus) echo "gopher://127.0.0.1:${PORT[$1]}/0/anchor.gmi" ;;
 	*) case $2 in
 		index) echo "gemini://localhost:${PORT[$1]}/" ;;
@@ -226,8 +263,6 @@ url_of() { # target page -> url
 		esac ;;
 	esac
 }
-# The newest article, the same path in every generated capsule.
-ARTICLE=$(cd "$SCRATCH/c${SIZES%% *}" && ls -d posts/*/000000.md | sed 's/^/\//; s/\.md$/.gmi/')
 
 # ---------- per request ----------
 RUNS=$SCRATCH/runs.tsv
@@ -324,7 +359,24 @@ for page in index tag feed article; do
 	done
 done
 for t in "${ANCHORS[@]}"; do
-	printf '%-9s %-10s %8s %8s %11s %9s %9s %5s\n' "8KB page" "$t" "$(col "$t" anchor 4)" "$(col "$t" anchor 5)" "$(col "$t" anchor 8)" - - "$(col "$t" anchor 9)"
+	label="8KB page"
+	case $t in tlsfloor*) label="${ARTBYTES}B" ;; esac
+	printf '%-9s %-10s %8s %8s %11s %9s %9s %5s\n' "$label" "$t" "$(col "$t" anchor 4)" "$(col "$t" anchor 5)" "$(col "$t" anchor 8)" - - "$(col "$t" anchor 9)"
+done
+echo
+# Article against tlsfloor: the ratio within each repetition (they ran
+# seconds apart), then the median, which the machine's noise moves less
+# than a ratio of medians.
+paired() { # target floor column
+	awk -F'\t' -v t="$1" -v f="$2" -v c="$3" 'NR > 1 && $2 == t && $3 == "article" {a[$1] = $c}
+		NR > 1 && $2 == f && $3 == "anchor" {b[$1] = $c}
+		END {for (r in a) if (b[r] > 0) print a[r] / b[r]}' "$RUNS" | median
+}
+for f in tlsfloor tlsfloor_cr; do
+	for t in "${ORDER[@]}"; do
+		printf 'article on %s articles vs %s: CPU per request %.3fx, req/s %.3fx (medians of per-repetition ratios)\n' \
+			"${t#b}" "$f" "$(paired "$t" "$f" 8)" "$(paired "$t" "$f" 4)"
+	done
 done
 echo
 printf '%-10s %9s %9s %13s %14s %14s %13s %13s\n' capsule cold_ms warm_ms rss_ready_mb peak_ready_mb rss_crawl_mb edit_ms_med edit_ms_max

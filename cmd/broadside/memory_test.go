@@ -44,8 +44,8 @@ func TestMemoryTuner(t *testing.T) {
 	if !scheduled {
 		t.Error("no tuning scheduled after the later loads")
 	}
-	if gc := debug.SetGCPercent(100); gc != 100 {
-		t.Errorf("GC percent left at %d after the load", gc)
+	if gc := debug.SetGCPercent(100); gc != gcPercent {
+		t.Errorf("GC percent %d after the load, want %d", gc, gcPercent)
 	}
 	keep[0] = 1
 }

@@ -2,6 +2,7 @@ package gemini
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"broadside/internal/netserve"
@@ -47,7 +49,11 @@ func (s *Server) serveConn(c *netserve.Conn) {
 	tc, isTLS := s.wrapTLS(c)
 	if isTLS {
 		conn = tc
-		if err := tc.HandshakeContext(ctx); err != nil {
+		// Not HandshakeContext: with a context that can be cancelled it
+		// starts a goroutine per handshake to watch it, and netserve
+		// already closes the socket when the connection's context ends
+		// (shutdown), which ends the handshake as well.
+		if err := tc.Handshake(); err != nil {
 			c.SetStatus(noRequestStatus(err, logTLSError))
 			c.SetError(fmt.Errorf("tls handshake: %w", err))
 			c.Close()
@@ -95,11 +101,19 @@ func (s *Server) serveConn(c *netserve.Conn) {
 	} else if err := w.flush(); err != nil {
 		c.SetError(fmt.Errorf("response cut short after %d bytes: %w", cw.n, err))
 	}
+	w.release()
 	c.SetStatus(strconv.Itoa(int(w.status)))
 	c.SetBytes(cw.n)
 	// The duration is the request's, not the lingering close's: a client
 	// that keeps the socket open after close_notify is not slow service.
 	c.Finish()
+	// A plain exchange (a whole request line, no upload) after which the
+	// client sent nothing more closes at once, as a TLS server without
+	// this care would; the rest linger (see finish).
+	if complete && w.err == nil && req != nil && req.Upload == nil && !c.Pending() {
+		conn.Close()
+		return
+	}
 	s.finish(conn, complete && w.err == nil)
 }
 
@@ -116,7 +130,7 @@ func (s *Server) refuse(c *netserve.Conn, r netserve.Refusal) {
 	var conn net.Conn = c
 	if tc, ok := s.wrapTLS(c); ok {
 		conn = tc
-		if err := tc.HandshakeContext(c.Context()); err != nil {
+		if err := tc.Handshake(); err != nil { // see serveConn
 			c.SetStatus(noRequestStatus(err, logTLSError))
 			c.SetError(fmt.Errorf("tls handshake: %w", err))
 			c.Close()
@@ -130,6 +144,7 @@ func (s *Server) refuse(c *netserve.Conn, r netserve.Refusal) {
 	if err := w.flush(); err != nil {
 		c.SetError(err)
 	}
+	w.release()
 	c.SetStatus(strconv.Itoa(int(StatusSlowDown)))
 	c.SetBytes(cw.n)
 	c.Finish()
@@ -182,12 +197,21 @@ func logRequest(line []byte) string {
 	return s
 }
 
+// lineReaders holds the request-line readers of finished connections:
+// one per request would be a kilobyte of garbage each time.
+var lineReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, MaxRequestLength+2) }}
+
 // readRequestLine reads at most MaxRequestLength+2 bytes, never more, so a
 // huge line is rejected without being buffered. It returns the URI without
 // CRLF, or a 59 status for an over-long line or one not ending in CRLF, or
 // an error when no line arrived (timeout, EOF on an empty connection).
 func readRequestLine(c net.Conn) (line, rest []byte, st Status, meta string, err error) {
-	br := bufio.NewReaderSize(c, MaxRequestLength+2)
+	br := lineReaders.Get().(*bufio.Reader)
+	br.Reset(c)
+	defer func() {
+		br.Reset(nil)
+		lineReaders.Put(br)
+	}()
 	line, err = br.ReadSlice('\n')
 	switch {
 	case err == nil:
@@ -195,10 +219,11 @@ func readRequestLine(c net.Conn) (line, rest []byte, st Status, meta string, err
 			return nil, nil, StatusBadRequest, metaNoCRLF, nil
 		}
 		// What came after the line is the start of a Titan upload's
-		// body; copy it out of the reader's buffer with the line.
+		// body; copy it out of the reader's buffer with the line, which
+		// goes back to the pool.
 		rest, _ = br.Peek(br.Buffered())
 		rest = append([]byte(nil), rest...)
-		return line[:len(line)-2], rest, 0, "", nil
+		return bytes.Clone(line[:len(line)-2]), rest, 0, "", nil
 	case errors.Is(err, bufio.ErrBufferFull):
 		return nil, nil, StatusBadRequest, metaTooLong, nil
 	case errors.Is(err, io.EOF) && len(line) > 0:

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -50,11 +51,36 @@ type response struct {
 	err         error // first write error
 }
 
+// errEnded is the error of a Write after the connection's response was
+// flushed: a handler that kept its ResponseWriter past its return.
+var errEnded = errors.New("gemini: write after the response ended")
+
+// responseWriters holds the buffers of finished responses: one per
+// request would be 4 KB of garbage each time.
+var responseWriters = sync.Pool{New: func() any { return bufio.NewWriter(nil) }}
+
 func newResponse(w io.Writer, logger *slog.Logger) *response {
-	return &response{bw: bufio.NewWriter(w), logger: logger}
+	bw := responseWriters.Get().(*bufio.Writer)
+	bw.Reset(w)
+	return &response{bw: bw, logger: logger}
+}
+
+// release gives the buffer back once the response is flushed or
+// abandoned; the response must not be written to afterwards.
+func (w *response) release() {
+	if w.bw == nil {
+		return
+	}
+	w.bw.Reset(nil)
+	responseWriters.Put(w.bw)
+	w.bw = nil
 }
 
 func (w *response) WriteHeader(status Status, meta string) {
+	if w.bw == nil {
+		w.logger.Error("WriteHeader after the response ended", "status", int(status))
+		return
+	}
 	if w.wroteHeader {
 		w.logger.Warn("superfluous WriteHeader call", "status", int(status))
 		return
@@ -89,6 +115,9 @@ func (w *response) Write(b []byte) (int, error) {
 	}
 	if w.err != nil {
 		return 0, w.err
+	}
+	if w.bw == nil {
+		return 0, errEnded
 	}
 	n, err := w.bw.Write(b)
 	w.bytes += int64(n)

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -116,6 +117,23 @@ func (c *Conn) CloseWrite() error {
 		return cw.CloseWrite()
 	}
 	return errors.ErrUnsupported
+}
+
+// Pending reports whether the client sent bytes the server has not read:
+// closing a TCP socket with unread input makes the kernel send a reset,
+// which can destroy the response the client has not read yet, so a server
+// that sees Pending reads the rest before closing. It answers true when
+// it cannot tell (a PROXY protocol connection, whose reader may hold
+// bytes, or a system without the check).
+func (c *Conn) Pending() bool {
+	if c.rd != io.Reader(c.raw) {
+		return true
+	}
+	sc, ok := c.raw.(syscall.Conn)
+	if !ok {
+		return true
+	}
+	return pendingInput(sc)
 }
 
 // LocalAddr returns the socket's local address.
