@@ -217,6 +217,13 @@ func explainYAML(data []byte, msg string, libLine int) syntaxProblem {
 	switch {
 	case strings.Contains(text, "end of stream") && l.quote != 0:
 		return syntaxProblem{l.quoteLine, l.quoteCol, l.quoteKey, "unclosed quote opened on line %d; " + closing(l.quote)}
+	case runawayQuote(l, libLine) >= 0:
+		// title: "Oops, then id: "urn:..." below: the quote closes on a
+		// later line, and the library complains about that one.
+		i := runawayQuote(l, libLine)
+		_, v, _ := strings.Cut(l.lines[i], ":")
+		col := len(l.lines[i]) - len(strings.TrimLeft(v, " \t")) + 1
+		return syntaxProblem{i, col, l.keys[i], "unclosed quote opened on line %d; " + closing(l.lines[i][col-1])}
 	case (strings.Contains(text, "expected ',' or ']'") || strings.Contains(text, "expected ',' or '}'") ||
 		strings.Contains(text, "end of stream")) && l.bracket != 0:
 		return syntaxProblem{l.bracketLine, l.bracketCol, l.bracketKey, unclosedBracket(l.bracket)}
@@ -258,6 +265,47 @@ func explainYAML(data []byte, msg string, libLine int) syntaxProblem {
 		}
 	}
 	return syntaxProblem{libLine, 0, "", "invalid YAML: " + text}
+}
+
+// runawayQuote returns the first line before libLine (any line when it
+// is unknown) whose value opens a quote that the line does not close,
+// followed by a line that looks like a key of its own: YAML lets a quoted
+// value run on, but in front matter that is a forgotten quote. -1 if none.
+func runawayQuote(l layout, libLine int) int {
+	for i, line := range l.lines {
+		if libLine >= 0 && i >= libLine {
+			break
+		}
+		if l.keys[i] == "" || i+1 >= len(l.lines) || l.keys[i+1] == "" {
+			continue
+		}
+		_, v, _ := strings.Cut(line, ":")
+		v = strings.TrimSpace(strings.TrimSuffix(v, "\r"))
+		if v == "" || (v[0] != '"' && v[0] != '\'') {
+			continue
+		}
+		if !closesOnLine(v) {
+			return i
+		}
+	}
+	return -1
+}
+
+// closesOnLine reports whether the quoted value v (starting with its
+// quote) ends on its line.
+func closesOnLine(v string) bool {
+	q := v[0]
+	for j := 1; j < len(v); j++ {
+		switch {
+		case q == '"' && v[j] == '\\':
+			j++
+		case v[j] == q && q == '\'' && j+1 < len(v) && v[j+1] == '\'':
+			j++
+		case v[j] == q:
+			return true
+		}
+	}
+	return false
 }
 
 // explainMappingValues explains "mapping values are not allowed in this
