@@ -126,6 +126,13 @@ func collect(cfgPath string, external bool, env checkEnv) ([]diag.Diagnostic, []
 	s := site.Build(snap, sopts, env.now)
 
 	content := append(append([]diag.Diagnostic{}, snap.Problems...), check.Links(s)...)
+	for i, d := range content {
+		if d.Code == capsule.CodeUnpublished {
+			// check reads the files alone; a running server may hold a
+			// good version from before the error, which it keeps serving.
+			content[i].Message += ", unless a server already publishes an earlier good version, which it keeps"
+		}
+	}
 	var summary []string
 	if external {
 		extDs, sum := check.External(context.Background(), snap.Sources(), env.ext)

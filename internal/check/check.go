@@ -81,7 +81,10 @@ func Links(s *site.Site) []diag.Diagnostic {
 				}
 				report(CodeLinkMissing, diag.Error, msg)
 			case t.Broken && !t.Draft:
-				report(CodeLinkUnpublished, diag.Error, t.Source+" is not published: it has errors")
+				// A server that published a good version of it keeps
+				// serving that one; check, reading the files alone, cannot
+				// know whether one did.
+				report(CodeLinkUnpublished, diag.Warning, t.Source+" has errors: readers get 51 unless a server still publishes its last good version")
 			case t.Draft:
 				if published {
 					report(CodeLinkDraft, diag.Warning, t.Source+" is a draft: readers get 51 until it is published")

@@ -127,6 +127,13 @@ func queryEscape(q string) string {
 // searchResults renders one page of results: a count, then each hit as a
 // gemsub entry with a snippet, then links to the other pages.
 func (s *Site) searchResults(q string, res *SearchResults) Response {
+	// The catalog quotes the query: a query that is one quoted phrase
+	// is shown inside those quotes only ("court campaign", not
+	// ""court campaign"").
+	shown := q
+	if len(q) > 2 && q[0] == '"' && q[len(q)-1] == '"' && !strings.Contains(q[1:len(q)-1], `"`) {
+		shown = q[1 : len(q)-1]
+	}
 	loc := s.loc
 	var w gemtextWriter
 	heading := loc.T(i18n.SearchHeading, i18n.Query(q))
@@ -134,11 +141,11 @@ func (s *Site) searchResults(q string, res *SearchResults) Response {
 	w.blank()
 	switch {
 	case res.Total == 0:
-		w.text(loc.T(i18n.SearchNone, i18n.Query(q)))
+		w.text(loc.T(i18n.SearchNone, i18n.Query(shown)))
 	case res.Pages > 1:
-		w.text(loc.T(i18n.SearchResults, i18n.N(res.Total), i18n.Query(q)) + " · " + loc.T(i18n.PageOf, i18n.Page(res.Page), i18n.Pages(res.Pages)))
+		w.text(loc.T(i18n.SearchResults, i18n.N(res.Total), i18n.Query(shown)) + " · " + loc.T(i18n.PageOf, i18n.Page(res.Page), i18n.Pages(res.Pages)))
 	default:
-		w.text(loc.T(i18n.SearchResults, i18n.N(res.Total), i18n.Query(q)))
+		w.text(loc.T(i18n.SearchResults, i18n.N(res.Total), i18n.Query(shown)))
 	}
 	for _, h := range res.Hits {
 		if _, published := s.docs[h.Path]; !published {

@@ -86,6 +86,11 @@ func TestSearch(t *testing.T) {
 	if !strings.Contains(body, "No results for \"grève générale\"") {
 		t.Errorf("no results page:\n%s", body)
 	}
+	// One quoted phrase is shown inside the catalog's quotes only.
+	body = string(serve("/search", `"grève générale"`).Page.Bytes())
+	if !strings.Contains(body, "No results for \"grève générale\"\n") {
+		t.Errorf("phrase query:\n%s", body)
+	}
 	if body := string(serve("/search", "!bad").Page.Bytes()); !strings.Contains(body, "Every word is excluded: add one to look for.") {
 		t.Errorf("query error page:\n%s", body)
 	}
