@@ -50,7 +50,7 @@ func TestLinks(t *testing.T) {
 		`posts/a.md:6:51: error: image "../img/nope.png": nothing is published at /img/nope.png [link/missing]`,
 		`posts/a.md:7:18: warning: link "draft.md": posts/draft.md is a draft: readers get 51 until it is published [link/draft]`,
 		`posts/a.md:7:37: warning: link "later.md": posts/later.md is scheduled for 2031-01-01 00:00 UTC: readers get 51 until then [link/scheduled]`,
-		`posts/a.md:7:54: error: link "broken.md": posts/broken.md is not published: it has errors [link/unpublished]`,
+		`posts/a.md:7:54: warning: link "broken.md": posts/broken.md has errors: readers get 51 unless a server still publishes its last good version [link/unpublished]`,
 		`posts/a.md:7:73: warning: link "/gone.gmi": /gone.gmi is gone (listed in removed) [link/gone]`,
 		`posts/draft.md:6:39: warning: link "nowhere.md": nothing is published at /posts/nowhere.gmi [link/missing]`,
 	}
