@@ -148,11 +148,13 @@ start=$(date +%s.%N)
 mv "$WORK"/hostile/*.md "$WORK/capsule/posts/"
 docs=0
 for _ in $(seq 900); do # at most 90 s
-	docs=$(log_since "$mark" | sed -n 's/.*msg="capsule loaded".*documents=\([0-9]*\).*/\1/p' | tail -1)
+	# A full load logs "capsule loaded", a reload of the paths the
+	# watcher named "capsule updated".
+	docs=$(log_since "$mark" | sed -En 's/.*msg="capsule (loaded|updated)".*documents=([0-9]*).*/\2/p' | tail -1)
 	[ "${docs:-0}" -ge 15 ] && break
 	sleep 0.1
 done
-echo "reload with all five: documents=${docs:-?} after $(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s; $(log_since "$mark" | grep 'msg="capsule loaded"' | tail -1 | sed 's/.*\(duration=[^ ]*\).*/\1/')"
+echo "reload with all five: documents=${docs:-?} after $(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s; $(log_since "$mark" | grep -E 'msg="capsule (loaded|updated)"' | tail -1 | sed 's/.*\(duration=[^ ]*\).*/\1/')"
 log_since "$mark" | grep -E 'level=(WARN|ERROR)' | sed 's/^time=[^ ]* //' | cut -c1-200 | head -8
 rss
 for f in "$WORK"/capsule/posts/2026-01-0*.md; do
