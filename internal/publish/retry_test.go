@@ -75,6 +75,9 @@ func TestReloadRetriesWhenOutOfFiles(t *testing.T) {
 		h, body := get(t, live, "/")
 		return strings.HasPrefix(h, "20") && strings.Contains(body, "Second, out of files")
 	})
+	// The recovery is logged once the reload that published the change
+	// has returned, a moment after the site was swapped in.
+	eventually(t, "recovery logged", func() bool { return strings.Contains(logs.String(), "capsule reloaded after failing") })
 	out := logs.String()
 	if n := strings.Count(out, "level=ERROR msg=\"reloading capsule\""); n != 1 {
 		t.Errorf("the failure was logged at error level %d times, want once:\n%s", n, out)
