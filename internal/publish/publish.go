@@ -18,6 +18,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -514,7 +515,10 @@ func (p *Publisher) background(s *site.Site, loaded bool) {
 func (p *Publisher) logBodyProblems(d *capsule.Doc, b *capsule.Body) {
 	var extra []diag.Diagnostic
 	for _, pr := range b.Problems {
-		if !slices.Contains(d.Problems, pr) {
+		// Front-matter problems were all found, and logged, by the
+		// load; a stand-in's body is its broken successor's text,
+		// whose front-matter error would otherwise be logged twice.
+		if !slices.Contains(d.Problems, pr) && !strings.HasPrefix(pr.Code, "frontmatter/") {
 			extra = append(extra, pr)
 		}
 	}
