@@ -88,3 +88,33 @@ func TestBody(t *testing.T) {
 		t.Error("a snapshot without a folder read a body")
 	}
 }
+
+// TestBigBodiesOneAtATime: a document over bigDocument waits for the one
+// being converted (hundreds of megabytes each for a hostile file); a
+// small one does not.
+func TestBigBodiesOneAtATime(t *testing.T) {
+	big := "---\ntitle: Big\n---\n" + strings.Repeat("word ", bigDocument/4) + "\n"
+	fsys := fstest.MapFS{
+		"big.md":   {Data: []byte(big)},
+		"small.md": {Data: []byte("---\ntitle: Small\n---\nsmall\n")},
+	}
+	s := mustLoad(t, fsys, Options{})
+	bigRenders <- struct{}{} // another big conversion is running
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Body(s.Current("big.md"))
+		done <- err
+	}()
+	if _, err := s.Body(s.Current("small.md")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+		t.Fatal("a big document was converted while another was")
+	case <-time.After(100 * time.Millisecond):
+	}
+	<-bigRenders
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
