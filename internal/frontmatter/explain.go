@@ -208,6 +208,7 @@ func closing(c byte) string {
 func explainYAML(data []byte, msg string, libLine int) syntaxProblem {
 	l := scanLayout(data, false)
 	text := yamlErrText(msg)
+	runaway := runawayQuote(l, libLine)
 	keyAt := func(i int) string {
 		if i >= 0 && i < len(l.keys) {
 			return l.keys[i]
@@ -217,10 +218,10 @@ func explainYAML(data []byte, msg string, libLine int) syntaxProblem {
 	switch {
 	case strings.Contains(text, "end of stream") && l.quote != 0:
 		return syntaxProblem{l.quoteLine, l.quoteCol, l.quoteKey, "unclosed quote opened on line %d; " + closing(l.quote)}
-	case runawayQuote(l, libLine) >= 0:
+	case runaway >= 0:
 		// title: "Oops, then id: "urn:..." below: the quote closes on a
 		// later line, and the library complains about that one.
-		i := runawayQuote(l, libLine)
+		i := runaway
 		_, v, _ := strings.Cut(l.lines[i], ":")
 		col := len(l.lines[i]) - len(strings.TrimLeft(v, " \t")) + 1
 		return syntaxProblem{i, col, l.keys[i], "unclosed quote opened on line %d; " + closing(l.lines[i][col-1])}

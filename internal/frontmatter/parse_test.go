@@ -449,6 +449,7 @@ func TestParseHostile(t *testing.T) {
 		{"20,000 misspelt keys", "---\n" + strings.Repeat("titel: x\n", 20000) + "---\n", false},
 		{"deep flow nesting", "---\ntags: " + strings.Repeat("[", 20000) + "\n---\n", true},
 		{"a quote never closed over many lines", "---\ntitle: \"" + strings.Repeat("a\n", 20000) + "---\n", true},
+		{"20,000 quoted values, then a quote that runs on", "---\n" + strings.Repeat("k: \"a\"\n", 20000) + "title: \"x\nid: \"y\" z\n---\n", true},
 		{"indented keys under a value", "---\ntitle: a\n" + strings.Repeat("  x: y\n", 20000) + "---\n", true},
 		{"toml array never closed", "+++\ntags = [" + strings.Repeat("\"a\",\n", 20000) + "+++\n", true},
 		{"20,000 tags", "---\ntags: [" + strings.Repeat("a,", 20000) + "]\n---\n", true},
