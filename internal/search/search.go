@@ -5,12 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -221,34 +225,52 @@ func (ix *Index) plan(q Query, langs []string) (*plan, error) {
 			}
 		}
 	}
-	bq := query.NewBooleanQuery(nil, nil, nil)
+	// Every level of the query tree costs bleve time for each matching
+	// article, so levels with one child are left out (see conjunction
+	// and disjunction), and so is the boolean query when there is
+	// nothing to exclude or filter: for a word in all 10,000 articles of
+	// a generated one-language capsule, that took a search from 5.0 to
+	// 3.6 ms of CPU.
+	var must query.Query
 	if len(branches) > 0 {
-		var must []query.Query
+		var each []query.Query
 		for _, l := range langs {
 			if cs := branches[l]; len(cs) > 0 {
-				must = append(must, query.NewConjunctionQuery(cs))
+				each = append(each, conjunction(cs))
 			}
 		}
-		bq.AddMust(query.NewDisjunctionQuery(must))
+		must = disjunction(each)
 		p.scored = true
 	} else if positiveText && len(filters) == 0 {
 		return nil, ErrNoWords
 	}
-	if len(exclude) > 0 {
-		bq.AddMustNot(exclude...)
+	for _, ts := range p.terms {
+		slices.Sort(ts)
 	}
 	switch {
 	case len(filters) == 0:
 	case p.scored:
-		bq.AddFilter(conjunction(filters))
+		// Filters join the words as unscored conjuncts, not as a
+		// bleve filter: a filter is asked about every article the
+		// words match, each scored first, while a conjunction skips
+		// ahead to the articles in both. "tag:budget witness", with
+		// the tag on 3% of 10,000 articles and the word in all, went
+		// from 3.0 to 1.0 ms.
+		must = conjunction([]query.Query{must, unscored{conjunction(filters)}})
 	default:
 		// Unscored, filters can be the query itself: bleve runs a
 		// filter alone over every article, a term query over the
 		// articles that have the term.
-		bq.AddMust(conjunction(filters))
+		must = conjunction(filters)
 	}
-	for _, ts := range p.terms {
-		slices.Sort(ts)
+	if len(exclude) == 0 && must != nil {
+		p.query = must
+		return p, nil
+	}
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	bq.Must = must // not AddMust, which would wrap it in a conjunction
+	if len(exclude) > 0 {
+		bq.MustNot = unscored{disjunction(exclude)}
 	}
 	p.query = bq
 	return p, nil
@@ -306,6 +328,25 @@ func conjunction(qs []query.Query) query.Query {
 	return query.NewConjunctionQuery(qs)
 }
 
+// disjunction returns a query requiring any of qs.
+func disjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// unscored is a query run without scores, for exclusions and filters:
+// their scores would never be used, and unscored, bleve merges the
+// articles of their terms as bitmaps instead of scoring each.
+type unscored struct{ query.Query }
+
+// Searcher returns the searcher of the query with scoring off.
+func (u unscored) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	o.Score, o.Explain, o.IncludeTermVectors = "none", false, false
+	return u.Query.Searcher(ctx, r, m, o)
+}
+
 // termQuery matches term in field.
 func termQuery(field string, term []byte, boost float64) *query.TermQuery {
 	q := query.NewTermQuery(string(term))
@@ -323,73 +364,262 @@ type ranked struct {
 
 // rankedHits returns the hits of a scored query in final order, enough of
 // them to fill positions up to to, and the total.
+//
+// It runs bleve's searcher itself, in one pass that keeps the score of
+// every match, rather than asking bleve for the best few: the group of
+// equally relevant results at the end of the page (see groupTies) can
+// reach past any number of hits asked for in advance, and asking again
+// for more ran the whole search again: twice for a word in every article
+// of the generated capsule, up to eight times in the worst case.
 func (ix *Index) rankedHits(ctx context.Context, bi bleve.Index, q query.Query, to int) ([]ranked, int, error) {
-	want := min(to+to/2+10, fetchLimit)
-	for {
-		// Sorting by score alone: a second key such as _id would make
-		// bleve read the id of every matching article, not only of
-		// those it returns. groupTies orders exact ties.
-		req := bleve.NewSearchRequestOptions(q, want, 0, false)
-		sr, err := bi.SearchInContext(ctx, req)
-		if err != nil {
-			return nil, 0, ix.searchErr(err)
-		}
-		hits := make([]ranked, len(sr.Hits))
-		ix.mu.RLock()
-		for i, h := range sr.Hits {
-			hits[i] = ranked{path: h.ID, score: h.Score, date: ix.meta[h.ID].date}
-		}
-		ix.mu.RUnlock()
-		end := groupTies(hits)
-		// The group of the page's last position must be complete,
-		// or its order could change when more hits are read.
-		complete := len(hits) == int(sr.Total) || want >= fetchLimit ||
-			len(hits) == 0 || end(min(to, len(hits))-1) < len(hits)
-		if complete {
-			return hits, int(sr.Total), nil
-		}
-		want = min(want*2, fetchLimit)
-	}
-}
-
-// groupTies reorders hits, sorted by score, so that each group of equally
-// relevant ones (see tieTolerance) is newest first, and returns a function
-// giving the end of the group of the hit at index i.
-func groupTies(hits []ranked) func(i int) int {
-	ends := make([]int, len(hits))
-	for start := 0; start < len(hits); {
-		end := start + 1
-		for end < len(hits) && hits[end].score >= hits[start].score*(1-tieTolerance) {
-			end++
-		}
-		slices.SortStableFunc(hits[start:end], func(a, b ranked) int {
-			return cmp.Or(cmp.Compare(b.date, a.date), strings.Compare(a.path, b.path))
-		})
-		for i := start; i < end; i++ {
-			ends[i] = end
-		}
-		start = end
-	}
-	return func(i int) int { return ends[i] }
-}
-
-// newestHits returns hits from..from+size of a filter-only query, newest
-// first, and the total.
-func (ix *Index) newestHits(ctx context.Context, bi bleve.Index, q query.Query, from, size int) ([]ranked, int, error) {
-	req := bleve.NewSearchRequestOptions(q, size, from, false)
-	// The path breaks ties from doc values; "_id" would read the stored
-	// id of every matching article.
-	req.SortBy([]string{"-" + dateField, pathField})
-	req.Score = "none"
-	sr, err := bi.SearchInContext(ctx, req)
+	r, err := snapshot(bi)
 	if err != nil {
 		return nil, 0, ix.searchErr(err)
 	}
-	hits := make([]ranked, len(sr.Hits))
-	for i, h := range sr.Hits {
-		hits[i] = ranked{path: h.ID}
+	defer r.Close()
+	buf := scoredPool.Get().(*[]scoredDoc)
+	all := (*buf)[:0]
+	err = scan(ctx, r, bi.Mapping(), q, true, func(d *bsearch.DocumentMatch) error {
+		all = append(all, scoredDoc{d.Score, d.IndexInternalID.Value()})
+		return nil
+	})
+	defer func() {
+		*buf = all[:0]
+		scoredPool.Put(buf)
+	}()
+	if err != nil {
+		return nil, 0, ix.searchErr(err)
 	}
-	return hits, int(sr.Total), nil
+	want := min(to+to/2+10, fetchLimit, len(all))
+	top := best(all, want)
+	if len(top) < len(all) && len(top) > 0 {
+		// The group of the page's last position must be complete, or
+		// its order could change with hits left out: if it reaches
+		// the last hit kept, keep every hit that could join it.
+		floor := top[groupStart(top, min(to, len(top))-1)].score * (1 - tieTolerance)
+		if top[len(top)-1].score >= floor {
+			n := 0
+			for _, h := range all {
+				if h.score >= floor {
+					n++
+				}
+			}
+			top = best(all, min(n, fetchLimit))
+		}
+	}
+	hits := make([]ranked, len(top))
+	id := make(index.IndexInternalID, 8)
+	for i, h := range top {
+		path, err := r.ExternalID(index.NewIndexInternalID(id, h.doc))
+		if err != nil {
+			return nil, 0, ix.searchErr(err)
+		}
+		hits[i] = ranked{path: path, score: h.score}
+	}
+	ix.mu.RLock()
+	for i := range hits {
+		hits[i].date = ix.meta[hits[i].path].date
+	}
+	ix.mu.RUnlock()
+	groupTies(hits)
+	return hits, len(all), nil
+}
+
+// scoredDoc is a match by its number in the index.
+type scoredDoc struct {
+	score float64
+	doc   uint64
+}
+
+// scoredPool keeps the lists of matches of searches done, for the next
+// ones: for a common word on a large capsule they are long, and were much
+// of the garbage a search left.
+var scoredPool = sync.Pool{New: func() any { return new([]scoredDoc) }}
+
+// snapshot returns a reader of the current state of bi.
+func snapshot(bi bleve.Index) (index.IndexReader, error) {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
+// scan runs q over r, scored by BM25 or not at all, and calls f with every
+// match in the order of the index; f must not keep d.
+func scan(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, scored bool, f func(d *bsearch.DocumentMatch) error) error {
+	// What bleve's own search tells the searchers: score by BM25.
+	sctx := context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,
+		bsearch.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
+	var o bsearch.SearcherOptions
+	if !scored {
+		o.Score = "none"
+	}
+	s, err := q.Searcher(sctx, r, m, o)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c := &bsearch.SearchContext{
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       r,
+	}
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		d, err := s.Next(c)
+		if err != nil || d == nil {
+			return err
+		}
+		err = f(d)
+		c.DocumentMatchPool.Put(d)
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// best returns the n best of all by score, best first, ties in the order
+// of the index.
+func best(all []scoredDoc, n int) []scoredDoc {
+	k := newTopN(n, func(a, b scoredDoc) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.doc, b.doc))
+	})
+	for _, d := range all {
+		k.add(d)
+	}
+	return k.sorted()
+}
+
+// topN keeps the first n of the values it is given in the order of
+// compare, in time proportional to their number times log n.
+type topN[T any] struct {
+	n       int
+	compare func(a, b T) int
+	h       []T // a heap, the last of those kept at the root
+}
+
+func newTopN[T any](n int, compare func(a, b T) int) *topN[T] {
+	return &topN[T]{n: max(n, 0), compare: compare, h: make([]T, 0, max(n, 0))}
+}
+
+// add offers x.
+func (k *topN[T]) add(x T) {
+	h := k.h
+	switch {
+	case len(h) < k.n:
+		h = append(h, x)
+		for i := len(h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if k.compare(h[i], h[p]) <= 0 {
+				break
+			}
+			h[i], h[p] = h[p], h[i]
+			i = p
+		}
+		k.h = h
+	case len(h) > 0 && k.compare(x, h[0]) < 0:
+		h[0] = x
+		for i := 0; ; {
+			c := 2*i + 1
+			if c >= len(h) {
+				break
+			}
+			if c+1 < len(h) && k.compare(h[c+1], h[c]) > 0 {
+				c++
+			}
+			if k.compare(h[c], h[i]) <= 0 {
+				break
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+}
+
+// sorted returns the values kept, in order.
+func (k *topN[T]) sorted() []T {
+	slices.SortFunc(k.h, k.compare)
+	return k.h
+}
+
+// groupStart returns where the group of equally relevant hits (see
+// tieGroups) holding hit i starts, hits sorted by score.
+func groupStart(hits []scoredDoc, i int) int {
+	for start, end := range tieGroups(len(hits), func(i int) float64 { return hits[i].score }) {
+		if i < end {
+			return start
+		}
+	}
+	return i
+}
+
+// groupTies reorders hits, sorted by score, so that each group of equally
+// relevant ones (see tieGroups) is newest first.
+func groupTies(hits []ranked) {
+	for start, end := range tieGroups(len(hits), func(i int) float64 { return hits[i].score }) {
+		slices.SortStableFunc(hits[start:end], func(a, b ranked) int {
+			return cmp.Or(cmp.Compare(b.date, a.date), strings.Compare(a.path, b.path))
+		})
+	}
+}
+
+// tieGroups yields the bounds of the groups of equally relevant hits among
+// n sorted by score: going down the list, a hit whose score is within
+// tieTolerance of the best score of the current group joins it.
+func tieGroups(n int, score func(i int) float64) iter.Seq2[int, int] {
+	return func(yield func(start, end int) bool) {
+		for start := 0; start < n; {
+			end := start + 1
+			for end < n && score(end) >= score(start)*(1-tieTolerance) {
+				end++
+			}
+			if !yield(start, end) {
+				return
+			}
+			start = end
+		}
+	}
+}
+
+// newestHits returns hits from..from+size of a filter-only query, newest
+// first (by path among articles of the same date), and the total.
+//
+// It sorts by the dates Index keeps in memory rather than asking bleve to
+// sort by the date and path it keeps as doc values, which it decompresses
+// and decodes for every match: "lang:fr" on a French capsule of 10,000
+// articles went from 8.1 to 3.3 ms of CPU, most of it now in reading the
+// path of each match.
+func (ix *Index) newestHits(ctx context.Context, bi bleve.Index, q query.Query, from, size int) ([]ranked, int, error) {
+	r, err := snapshot(bi)
+	if err != nil {
+		return nil, 0, ix.searchErr(err)
+	}
+	defer r.Close()
+	k := newTopN(from+size, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(b.date, a.date), strings.Compare(a.path, b.path))
+	})
+	total := 0
+	err = scan(ctx, r, bi.Mapping(), q, false, func(d *bsearch.DocumentMatch) error {
+		path, err := r.ExternalID(d.IndexInternalID)
+		if err != nil {
+			return err
+		}
+		ix.mu.RLock()
+		date := ix.meta[path].date
+		ix.mu.RUnlock()
+		k.add(ranked{path: path, date: date})
+		total++
+		return nil
+	})
+	if err != nil {
+		return nil, 0, ix.searchErr(err)
+	}
+	hits := k.sorted()
+	return hits[min(from, len(hits)):], total, nil
 }
 
 // searchErr maps bleve's closed-index error to ErrClosed.

@@ -1,10 +1,12 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -245,6 +247,69 @@ func TestTiesNewestFirst(t *testing.T) {
 			t.Logf("%s %s %.4f", h.Path, h.Date.Format(time.DateOnly), h.Score)
 		}
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// TestLargeTieGroup checks a group of equally relevant results far larger
+// than a page: every page is cut from the whole group, newest first, as
+// if every result had been sorted.
+func TestLargeTieGroup(t *testing.T) {
+	var docs []Doc
+	var want []string
+	docs = append(docs, article("best", "en", "Strike", day(0), "Strike! The strike, the strike."))
+	want = append(want, "/best.gmi")
+	for i := range 120 {
+		docs = append(docs, article(fmt.Sprintf("same%03d", i), "en", "Bulletin", day(1+i), "Weekly bulletin about the strike."))
+	}
+	for i := 119; i >= 0; i-- {
+		want = append(want, fmt.Sprintf("/same%03d.gmi", i))
+	}
+	for i := range 30 {
+		docs = append(docs, article(fmt.Sprintf("low%02d", i), "en", "Notes", day(200+i),
+			"Notes on many other things, the weather, the harbour, the printers, the paper, and the strike at last."))
+	}
+	ix := newIndex(t, docs...)
+	q, _ := Parse("strike")
+	var paged []string
+	for page := 1; ; page++ {
+		res, err := ix.Search(context.Background(), q, page, 10)
+		if errors.Is(err, ErrPage) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 151 {
+			t.Fatalf("total %d", res.Total)
+		}
+		for _, h := range res.Hits {
+			paged = append(paged, h.Path)
+		}
+	}
+	if len(paged) != 151 || !slices.Equal(paged[:len(want)], want) {
+		t.Errorf("pages give %v,\nwant %v then the low ones", paged, want)
+	}
+	for _, p := range paged[len(want):] {
+		if !strings.HasPrefix(p, "/low") {
+			t.Errorf("%s after the group", p)
+		}
+	}
+}
+
+// TestBest checks the selection of the best hits against a sort.
+func TestBest(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200 {
+		all := make([]scoredDoc, r.IntN(300))
+		for i := range all {
+			all[i] = scoredDoc{score: float64(r.IntN(20)), doc: uint64(i)}
+		}
+		sorted := slices.Clone(all)
+		slices.SortStableFunc(sorted, func(a, b scoredDoc) int { return cmp.Compare(b.score, a.score) })
+		n := r.IntN(len(all) + 2)
+		if got, want := best(all, n), sorted[:min(n, len(all))]; !slices.Equal(got, want) {
+			t.Fatalf("best of %d, %d: got %v, want %v", len(all), n, got, want)
+		}
 	}
 }
 
@@ -743,6 +808,7 @@ var fuzzIndex = sync.OnceValues(func() (*Index, error) {
 var allowedQueryKeys = map[string]bool{
 	"term": true, "field": true, "boost": true, "conjuncts": true, "disjuncts": true, "min": true,
 	"must": true, "should": true, "must_not": true, "filter": true, "match_none": true,
+	"Query": true, // an unscored query, around one of these
 }
 
 func checkQueryKeys(t *testing.T, v any) {
