@@ -1,6 +1,7 @@
 package search
 
 import (
+	"iter"
 	"strings"
 	"unicode/utf8"
 
@@ -56,14 +57,25 @@ func snippet(text string, a analysis.Analyzer, terms []string) string {
 			}
 			clear(seen)
 			at := -1
-			for _, t := range a.Analyze([]byte(line)) {
-				if !contains(terms, string(t.Term)) {
+			// A paragraph is analysed a piece at a time, and only the
+			// pieces that hold the probe of a term not found yet, up to
+			// the piece where the last term is found.
+			for off, piece := range pieces(line) {
+				if !newProbe(fold(piece), probes, terms, seen) {
 					continue
 				}
-				if at < 0 {
-					at = t.Start
+				for _, t := range a.Analyze([]byte(piece)) {
+					if !contains(terms, string(t.Term)) {
+						continue
+					}
+					if at < 0 {
+						at = off + t.Start
+					}
+					seen[string(t.Term)] = true
 				}
-				seen[string(t.Term)] = true
+				if len(seen) == len(terms) {
+					break
+				}
 			}
 			if len(seen) > bestCount {
 				best, bestAt, bestCount = line, at, len(seen)
@@ -89,6 +101,39 @@ func probe(term string) string {
 		n++
 	}
 	return term[:i]
+}
+
+// pieceBytes is about how long the pieces of a paragraph that snippet
+// analyses one at a time are.
+const pieceBytes = 128
+
+// pieces yields line in pieces of about pieceBytes, cut at spaces so that
+// no word is cut (a line without spaces is one piece), with their offsets.
+func pieces(line string) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		for off := 0; off < len(line); {
+			end := len(line)
+			if off+pieceBytes < len(line) {
+				if i := strings.IndexByte(line[off+pieceBytes:], ' '); i >= 0 {
+					end = off + pieceBytes + i
+				}
+			}
+			if !yield(off, line[off:end]) {
+				return
+			}
+			off = end
+		}
+	}
+}
+
+// newProbe reports whether s holds the probe of a term not seen yet.
+func newProbe(s string, probes, terms []string, seen map[string]bool) bool {
+	for i, p := range probes {
+		if !seen[terms[i]] && strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // bound returns how many of probes s contains.
