@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -192,15 +193,21 @@ func (s *searcher) Close() error {
 // searchDocs lists the site's published articles for the index: what
 // readers can find is what they can read. Bodies are read only for the
 // articles the index does not hold as they are (see search.Doc.LoadBody).
+//
+// An article without a lang of its own is in the site's language, as its
+// page says: it is stemmed as such, and the language is part of its
+// fingerprint, so that changing the site's lang analyses it again.
 func searchDocs(st *site.Site) []search.Doc {
 	docs := make([]search.Doc, 0, len(st.Articles))
+	siteLang := st.Options().Lang
 	for _, d := range st.Articles {
 		if !d.Visible(st.Built) {
 			continue // listed in preview only
 		}
+		lang := cmp.Or(d.Lang, siteLang)
 		doc := search.Doc{
-			Path: d.Path, Title: d.Title, Date: d.Date, Updated: d.Updated, Lang: d.Lang, Summary: d.Summary,
-			Fingerprint: fmt.Sprintf("%d/%d", d.Size, d.ModTime.UnixNano()),
+			Path: d.Path, Title: d.Title, Date: d.Date, Updated: d.Updated, Lang: lang, Summary: d.Summary,
+			Fingerprint: fmt.Sprintf("%d/%d/%s", d.Size, d.ModTime.UnixNano(), lang),
 			LoadBody:    bodyOf(st, d),
 		}
 		for _, t := range d.Tags {

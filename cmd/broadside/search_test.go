@@ -6,7 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
+
+	"broadside/internal/capsule"
+	"broadside/internal/site"
 )
 
 // TestSearchEndToEnd searches the sample capsule over both protocols on a
@@ -53,4 +57,33 @@ func TestSearchEndToEnd(t *testing.T) {
 	t.Logf("new article searchable after %v", time.Since(start).Round(time.Millisecond))
 	os.Remove(post)
 	waitFor(t, "the removed article gone from search", func() bool { return !found() })
+}
+
+// TestSearchDocsSiteLang checks that an article without a lang of its own
+// is indexed in the site's language, and indexed again when it changes.
+func TestSearchDocsSiteLang(t *testing.T) {
+	fsys := fstest.MapFS{
+		"posts/2026-01-02-greves.md": {Data: []byte("---\ntitle: Les grèves\ndate: 2026-01-02\n---\n\nLes grèves continuent.\n")},
+		"posts/2026-01-03-streik.md": {Data: []byte("---\ntitle: Der Streik\ndate: 2026-01-03\nlang: de\n---\n\nDie Arbeiterinnen streiken.\n")},
+	}
+	snap, err := capsule.Load(fsys, capsule.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs := func(lang string) (map[string]string, map[string]string) {
+		got, fps := make(map[string]string), make(map[string]string)
+		for _, d := range searchDocs(site.Build(snap, site.Options{Lang: lang}, time.Now())) {
+			got[d.Path], fps[d.Path] = d.Lang, d.Fingerprint
+		}
+		return got, fps
+	}
+	fr, frFP := langs("fr")
+	if fr["/posts/2026-01-02-greves.gmi"] != "fr" || fr["/posts/2026-01-03-streik.gmi"] != "de" {
+		t.Errorf("site in French: %v", fr)
+	}
+	_, enFP := langs("en")
+	if frFP["/posts/2026-01-02-greves.gmi"] == enFP["/posts/2026-01-02-greves.gmi"] ||
+		frFP["/posts/2026-01-03-streik.gmi"] != enFP["/posts/2026-01-03-streik.gmi"] {
+		t.Errorf("fingerprints: %v, %v", frFP, enFP)
+	}
 }
