@@ -85,8 +85,11 @@ type Index struct {
 	mu     sync.RWMutex // guards what follows
 	bi     bleve.Index  // nil once closed
 	meta   map[string]entry
+	metaV  uint64         // the version of meta, counted up on each change
 	langs  map[string]int // articles per analysis key
 	closed bool
+
+	docs docCache // for newestHits
 
 	turns     chan struct{} // one token per running search
 	ready     chan struct{} // closed once the index is complete
@@ -285,6 +288,7 @@ func (ix *Index) loadMeta(bi bleve.Index) error {
 			return fmt.Errorf("article %q without usable doc values", path)
 		}
 		ix.meta[path] = e
+		ix.metaV++
 		ix.langs[e.lang]++
 	}
 }
@@ -502,6 +506,7 @@ func (ix *Index) writable() (bleve.Index, error) {
 func (ix *Index) apply(ps []prepared) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.metaV++
 	for _, p := range ps {
 		if old, ok := ix.meta[p.path]; ok {
 			ix.langs[old.lang]--

@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -590,29 +592,48 @@ func tieGroups(n int, score func(i int) float64) iter.Seq2[int, int] {
 //
 // It sorts by the dates Index keeps in memory rather than asking bleve to
 // sort by the date and path it keeps as doc values, which it decompresses
-// and decodes for every match: "lang:fr" on a French capsule of 10,000
-// articles went from 8.1 to 3.3 ms of CPU, most of it now in reading the
-// path of each match.
+// and decodes for every match. Finding the path of a match costs about as
+// much (bleve decodes where its stored fields are), so the paths and
+// dates found are kept for the next filter-only search (see docCache):
+// "lang:fr" on 10,000 articles in French, a filter that keeps every one
+// of them, took 8.1 ms of CPU with bleve's sort, 1.7-3.3 ms reading every
+// path, and 1.2 ms with the paths kept.
 func (ix *Index) newestHits(ctx context.Context, bi bleve.Index, q query.Query, from, size int) ([]ranked, int, error) {
 	r, err := snapshot(bi)
 	if err != nil {
 		return nil, 0, ix.searchErr(err)
 	}
 	defer r.Close()
+	ix.mu.RLock()
+	version := ix.metaV
+	ix.mu.RUnlock()
+	docs := ix.docs.lock(r, version)
+	defer ix.docs.mu.Unlock()
 	k := newTopN(from+size, func(a, b ranked) int {
 		return cmp.Or(cmp.Compare(b.date, a.date), strings.Compare(a.path, b.path))
 	})
 	total := 0
 	err = scan(ctx, r, bi.Mapping(), q, false, func(d *bsearch.DocumentMatch) error {
+		total++
+		n := d.IndexInternalID.Value()
+		if n < uint64(len(*docs)) && (*docs)[n].path != "" {
+			k.add((*docs)[n])
+			return nil
+		}
 		path, err := r.ExternalID(d.IndexInternalID)
 		if err != nil {
 			return err
 		}
 		ix.mu.RLock()
-		date := ix.meta[path].date
+		h := ranked{path: path, date: ix.meta[path].date}
 		ix.mu.RUnlock()
-		k.add(ranked{path: path, date: date})
-		total++
+		k.add(h)
+		if n < maxCachedDocs {
+			if n >= uint64(len(*docs)) {
+				*docs = slices.Grow(*docs, int(n)+1-len(*docs))[:n+1]
+			}
+			(*docs)[n] = h
+		}
 		return nil
 	})
 	if err != nil {
@@ -620,6 +641,38 @@ func (ix *Index) newestHits(ctx context.Context, bi bleve.Index, q query.Query, 
 	}
 	hits := k.sorted()
 	return hits[min(from, len(hits)):], total, nil
+}
+
+// maxCachedDocs bounds the document numbers docCache keeps, and so its
+// memory: 262,144 numbers, 8 MB and the paths.
+const maxCachedDocs = 1 << 18
+
+// docCache keeps the path and date of the documents newestHits has met,
+// by document number. The numbers are those of one snapshot of the bleve
+// index (an update or a merge of segments renumbers documents) and the
+// dates those of one version of Index.meta, so the cache is emptied when
+// either changes. It is a ranked (without a score) per document number:
+// 10,000 articles take about 0.6 MB with their paths.
+type docCache struct {
+	mu   sync.Mutex
+	snap weak.Pointer[scorch.IndexSnapshot] // nil: not a scorch index
+	v    uint64
+	docs []ranked
+}
+
+// lock locks c and returns its documents for reader r and version v of
+// the index's meta; the caller unlocks c.mu.
+func (c *docCache) lock(r index.IndexReader, v uint64) *[]ranked {
+	c.mu.Lock()
+	var snap weak.Pointer[scorch.IndexSnapshot]
+	if s, ok := r.(*scorch.IndexSnapshot); ok {
+		snap = weak.Make(s)
+	}
+	if snap != c.snap || v != c.v || snap == (weak.Pointer[scorch.IndexSnapshot]{}) {
+		c.snap, c.v, c.docs = snap, v, c.docs[:0]
+		clear(c.docs[:cap(c.docs)])
+	}
+	return &c.docs
 }
 
 // searchErr maps bleve's closed-index error to ErrClosed.

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // TestStemming checks, language by language, which query words find which
@@ -904,5 +906,88 @@ func TestSyncParallel(t *testing.T) {
 	}
 	if got := search(t, ix, "first").Total; got != 99 {
 		t.Errorf("first: %d", got)
+	}
+}
+
+// TestNewestFollowsUpdates checks that filter-only results, sorted by the
+// paths and dates newestHits keeps between searches, follow new, changed
+// and deleted articles.
+func TestNewestFollowsUpdates(t *testing.T) {
+	var docs []Doc
+	for i := range 30 {
+		d := article(fmt.Sprintf("a%02d", i), "en", "Bulletin", day(1+i), "The weekly bulletin.")
+		d.Tags = []Tag{{Slug: "bulletin", Name: "Bulletin"}}
+		docs = append(docs, d)
+	}
+	ix := newIndex(t, docs...)
+	top := func() []string {
+		t.Helper()
+		var got []string
+		for _, h := range search(t, ix, "tag:bulletin").Hits[:3] {
+			got = append(got, h.Path)
+		}
+		return got
+	}
+	for range 2 { // the second time from what was kept
+		if got := top(); !slices.Equal(got, []string{"/a29.gmi", "/a28.gmi", "/a27.gmi"}) {
+			t.Fatalf("first: %v", got)
+		}
+	}
+	moved := docs[3]
+	moved.Date = day(60)
+	if err := ix.Upsert(moved); err != nil {
+		t.Fatal(err)
+	}
+	if got := top(); !slices.Equal(got, []string{"/a03.gmi", "/a29.gmi", "/a28.gmi"}) {
+		t.Errorf("after moving a03 forward: %v", got)
+	}
+	if err := ix.Delete("/a29.gmi"); err != nil {
+		t.Fatal(err)
+	}
+	if got := top(); !slices.Equal(got, []string{"/a03.gmi", "/a28.gmi", "/a27.gmi"}) {
+		t.Errorf("after deleting a29: %v", got)
+	}
+	if res := search(t, ix, "tag:bulletin"); res.Total != 29 {
+		t.Errorf("total %d", res.Total)
+	}
+}
+
+// TestDocCache checks that what newestHits keeps is dropped when the
+// snapshot of the index or the version of its meta changes.
+func TestDocCache(t *testing.T) {
+	ix := newIndex(t, article("a", "en", "A", day(1), "Text."))
+	var c docCache
+	r1, err := snapshot(ix.bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r1.Close()
+	keep := func(r index.IndexReader, v uint64) {
+		docs := c.lock(r, v)
+		*docs = append(*docs, ranked{path: "/a.gmi", date: 1})
+		c.mu.Unlock()
+	}
+	kept := func(r index.IndexReader, v uint64) int {
+		defer c.mu.Unlock()
+		return len(*c.lock(r, v))
+	}
+	keep(r1, 1)
+	if n := kept(r1, 1); n != 1 {
+		t.Errorf("same snapshot and version: %d kept", n)
+	}
+	if n := kept(r1, 2); n != 0 {
+		t.Errorf("new version: %d kept", n)
+	}
+	keep(r1, 2)
+	if err := ix.Upsert(article("b", "en", "B", day(2), "Text.")); err != nil {
+		t.Fatal(err)
+	}
+	r2, err := snapshot(ix.bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	if n := kept(r2, 2); n != 0 {
+		t.Errorf("new snapshot: %d kept", n)
 	}
 }
