@@ -91,6 +91,7 @@ type Index struct {
 
 	docs docCache // for newestHits
 
+	use       sync.RWMutex  // held by searches, to make Close wait for them
 	turns     chan struct{} // one token per running search
 	ready     chan struct{} // closed once the index is complete
 	readyOnce sync.Once
@@ -623,7 +624,9 @@ func (ix *Index) Close() error {
 	bi := ix.bi
 	ix.closed, ix.bi = true, nil
 	ix.mu.Unlock()
+	ix.use.Lock() // wait for the searches running
 	err := bi.Close()
+	ix.use.Unlock()
 	if ix.unlock != nil {
 		err = errors.Join(err, ix.unlock.Close())
 	}

@@ -98,6 +98,11 @@ func (ix *Index) Search(ctx context.Context, q Query, page, size int) (*Results,
 	case <-ix.closing:
 		return nil, ErrClosed
 	}
+	// Close waits for the searches that hold use, as bleve's own
+	// searches would make it wait: rankedHits and newestHits read a
+	// snapshot of the index directly.
+	ix.use.RLock()
+	defer ix.use.RUnlock()
 	ix.mu.RLock()
 	bi, closed := ix.bi, ix.closed
 	langs := make([]string, 0, len(ix.langs))
@@ -438,13 +443,22 @@ type scoredDoc struct {
 // of the garbage a search left.
 var scoredPool = sync.Pool{New: func() any { return new([]scoredDoc) }}
 
-// snapshot returns a reader of the current state of bi.
+// snapshot returns a reader of the current state of bi, or
+// bleve.ErrorIndexClosed.
 func snapshot(bi bleve.Index) (index.IndexReader, error) {
 	adv, err := bi.Advanced()
 	if err != nil {
 		return nil, err
 	}
-	return adv.Reader()
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	// A closed scorch index has no snapshot and returns a nil one.
+	if s, ok := r.(*scorch.IndexSnapshot); r == nil || ok && s == nil {
+		return nil, bleve.ErrorIndexClosed
+	}
+	return r, nil
 }
 
 // scan runs q over r, scored by BM25 or not at all, and calls f with every

@@ -991,3 +991,74 @@ func TestDocCache(t *testing.T) {
 		t.Errorf("new snapshot: %d kept", n)
 	}
 }
+
+// TestCloseDuringSearches closes a persisted index while searches of
+// every kind run: each ends with results or ErrClosed, never a panic, and
+// Close waits for those already running.
+func TestCloseDuringSearches(t *testing.T) {
+	for round := range 20 {
+		dir := t.TempDir()
+		ix, err := Open(Options{Dir: dir, ReadyWait: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []Doc
+		for i := range 200 {
+			d := article(fmt.Sprint(i), "en", "Strike", day(1+i%28), "The strike goes on, the mirrors hold.")
+			d.Tags = []Tag{{Slug: "bulletin", Name: "Bulletin"}}
+			docs = append(docs, d)
+		}
+		if _, err := ix.Sync(context.Background(), slices.Values(docs)); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for _, s := range []string{"strike", "tag:bulletin", "strike -mirrors", "tag:bulletin strike"} {
+			q, _ := Parse(s)
+			wg.Go(func() {
+				for {
+					_, err := ix.Search(context.Background(), q, 1, 10)
+					if errors.Is(err, ErrClosed) {
+						return
+					}
+					if err != nil {
+						t.Errorf("round %d, %q: %v", round, s, err)
+						return
+					}
+				}
+			})
+		}
+		time.Sleep(time.Duration(round%5) * time.Millisecond)
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+	}
+}
+
+// TestSnapshotAfterClose checks what a search that read the bleve index
+// just before Close gets from it: ErrClosed, not a panic on the nil
+// snapshot a closed index returns.
+func TestSnapshotAfterClose(t *testing.T) {
+	ix, err := Open(Options{Dir: t.TempDir(), ReadyWait: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Upsert(article("a", "en", "A", day(1), "The strike.")); err != nil {
+		t.Fatal(err)
+	}
+	bi := ix.bi
+	q, _ := Parse("strike")
+	p, err := ix.plan(q, []string{"en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ix.rankedHits(context.Background(), bi, p.query, 10); !errors.Is(err, ErrClosed) {
+		t.Errorf("rankedHits: %v", err)
+	}
+	if _, _, err := ix.newestHits(context.Background(), bi, p.query, 0, 10); !errors.Is(err, ErrClosed) {
+		t.Errorf("newestHits: %v", err)
+	}
+}
