@@ -854,7 +854,7 @@ func FuzzSearch(f *testing.F) {
 			langs = append(langs, l)
 		}
 		ix.mu.RUnlock()
-		if p, err := ix.plan(q, langs); err == nil {
+		if p, err := ix.plan(q, langs, nil); err == nil {
 			js, err := json.Marshal(p.query)
 			if err != nil {
 				t.Fatal(err)
@@ -1048,7 +1048,7 @@ func TestSnapshotAfterClose(t *testing.T) {
 	}
 	bi := ix.bi
 	q, _ := Parse("strike")
-	p, err := ix.plan(q, []string{"en"})
+	p, err := ix.plan(q, []string{"en"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1060,5 +1060,71 @@ func TestSnapshotAfterClose(t *testing.T) {
 	}
 	if _, _, err := ix.newestHits(context.Background(), bi, p.query, 0, 10); !errors.Is(err, ErrClosed) {
 		t.Errorf("newestHits: %v", err)
+	}
+}
+
+// TestCommonWords checks the words in most articles: required but not
+// scored, all but the rarest when every word of the query is common, and
+// the same results as scoring every word.
+func TestCommonWords(t *testing.T) {
+	var docs []Doc
+	for i := range commonMin {
+		body := "The strike goes on." + strings.Repeat(" And on.", i%7)
+		if i%10 == 0 {
+			body += " The mirrors held."
+		}
+		if i%100 != 0 {
+			body += " A weekly bulletin."
+		}
+		docs = append(docs, article(fmt.Sprintf("p%04d", i), "en", "Day", day(1+i%300), body))
+	}
+	ix := newIndex(t, docs...)
+	counts := map[string]int{"en": commonMin}
+	for _, c := range []struct {
+		q        string
+		total    int
+		unscored int // common words left unscored
+	}{
+		{"strike mirrors", 100, 1},
+		{"strike weekly", 990, 1}, // both common: weekly, the rarer, is scored
+		{"strike", commonMin, 0},
+		{"mirrors", 100, 0},
+		{`strike "mirrors held"`, 100, 1},
+	} {
+		q, err := Parse(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		common, done := commonWords(context.Background(), ix.bi, counts)
+		p, err := ix.plan(q, []string{"en"}, common)
+		done()
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, _ := json.Marshal(p.query)
+		if n := strings.Count(string(js), `"Query":`); n != min(c.unscored, 1) {
+			t.Errorf("%s: %d unscored parts in %s", c.q, n, js)
+		}
+		res, err := ix.Search(context.Background(), q, 1, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := ix.plan(q, []string{"en"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, fullTotal, err := ix.rankedHits(context.Background(), ix.bi, full.query, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != c.total || fullTotal != c.total {
+			t.Errorf("%s: %d results, %d scoring every word, want %d", c.q, res.Total, fullTotal, c.total)
+		}
+		for _, h := range res.Hits {
+			if h.Score <= 0 {
+				t.Errorf("%s: %s unscored", c.q, h.Path)
+				break
+			}
+		}
 	}
 }
