@@ -29,7 +29,9 @@ SCRATCH=${SCRATCH:-/tmp/broadside-bench}
 SITE_LANG=${SITE_LANG:-en}
 # The generated capsule's vocabulary is about 100 words: "election" is in
 # every article, "witness ledger" in a few hundred; tag:bulletin is on
-# about a fifth of the articles, lang:en on all of them.
+# about a fifth of the articles, lang:en on all of them. The last query is
+# a hostile one: the most words a query may have (16), each in every
+# article.
 QUERIES=${QUERIES:-'election
 protest -archive
 tag:budget witness
@@ -37,7 +39,8 @@ tag:budget witness
 witness ledger
 zqxj
 tag:bulletin
-lang:en'}
+lang:en
+press freedom censorship archive mirror network reader writer bulletin journalist source leak document court ruling parliament'}
 BIN=$SCRATCH/bin
 STATE=$SCRATCH/search-state
 CAPSULE=$SCRATCH/c$N
