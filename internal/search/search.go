@@ -2,6 +2,7 @@ package search
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -100,8 +101,8 @@ func (ix *Index) Search(ctx context.Context, q Query, page, size int) (*Results,
 		return nil, ErrClosed
 	}
 	// Close waits for the searches that hold use, as bleve's own
-	// searches would make it wait: rankedHits and newestHits read a
-	// snapshot of the index directly.
+	// searches would make it wait: a search reads a snapshot of the
+	// index directly.
 	ix.use.RLock()
 	defer ix.use.RUnlock()
 	ix.mu.RLock()
@@ -111,10 +112,15 @@ func (ix *Index) Search(ctx context.Context, q Query, page, size int) (*Results,
 	if closed {
 		return nil, ErrClosed
 	}
+	// One snapshot for the whole search: the words' frequencies, the
+	// matches and the stored fields of the hits.
+	r, err := snapshot(bi)
+	if err != nil {
+		return nil, ix.searchErr(err)
+	}
+	defer r.Close()
 	langs := slices.Sorted(maps.Keys(counts))
-	common, done := commonWords(ctx, bi, counts)
-	defer done()
-	p, err := ix.plan(q, langs, common)
+	p, err := ix.plan(q, langs, commonWords(ctx, r, counts))
 	if err != nil {
 		return nil, err
 	}
@@ -125,9 +131,9 @@ func (ix *Index) Search(ctx context.Context, q Query, page, size int) (*Results,
 	}
 	var order []ranked
 	if p.scored {
-		order, res.Total, err = ix.rankedHits(ctx, bi, p.query, to)
+		order, res.Total, err = ix.rankedHits(ctx, r, bi.Mapping(), p.query, to)
 	} else {
-		order, res.Total, err = ix.newestHits(ctx, bi, p.query, from, size)
+		order, res.Total, err = ix.newestHits(ctx, r, bi.Mapping(), p.query, from, size)
 		from, to = 0, size
 	}
 	if err != nil {
@@ -141,28 +147,19 @@ func (ix *Index) Search(ctx context.Context, q Query, page, size int) (*Results,
 		return nil, ErrPage
 	}
 	order = order[min(from, len(order)):min(to, len(order))]
-	if res.Hits, err = ix.hits(bi, order, p); err != nil {
+	if res.Hits, err = ix.hits(r, order, p); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
 // commonWords returns the function plan asks which words are common, for
-// the index bi with counts articles per language, and a function to call
-// once the plan is made.
-func commonWords(ctx context.Context, bi bleve.Index, counts map[string]int) (func(l string, term []byte) (int, bool), func()) {
-	var r index.IndexReader
-	common := func(l string, term []byte) (int, bool) {
+// the snapshot r with counts articles per language.
+func commonWords(ctx context.Context, r index.IndexReader, counts map[string]int) func(l string, term []byte) (int, bool) {
+	return func(l string, term []byte) (int, bool) {
 		n := counts[l]
 		if n < commonMin {
 			return 0, false
-		}
-		if r == nil {
-			var err error
-			if r, err = snapshot(bi); err != nil {
-				r = nil
-				return 0, false
-			}
 		}
 		tfr, err := r.TermFieldReader(ctx, term, bodyField+l, false, false, false)
 		if err != nil {
@@ -171,11 +168,6 @@ func commonWords(ctx context.Context, bi bleve.Index, counts map[string]int) (fu
 		defer tfr.Close()
 		df := int(tfr.Count())
 		return df, float64(df) >= commonShare*float64(n)
-	}
-	return common, func() {
-		if r != nil {
-			r.Close()
-		}
 	}
 }
 
@@ -468,15 +460,10 @@ type ranked struct {
 // reach past any number of hits asked for in advance, and asking again
 // for more ran the whole search again: twice for a word in every article
 // of the generated capsule, up to eight times in the worst case.
-func (ix *Index) rankedHits(ctx context.Context, bi bleve.Index, q query.Query, to int) ([]ranked, int, error) {
-	r, err := snapshot(bi)
-	if err != nil {
-		return nil, 0, ix.searchErr(err)
-	}
-	defer r.Close()
+func (ix *Index) rankedHits(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, to int) ([]ranked, int, error) {
 	buf := scoredPool.Get().(*[]scoredDoc)
 	all := (*buf)[:0]
-	err = scan(ctx, r, bi.Mapping(), q, true, func(d *bsearch.DocumentMatch) error {
+	err := scan(ctx, r, m, q, true, func(d *bsearch.DocumentMatch) error {
 		all = append(all, scoredDoc{d.Score, d.IndexInternalID.Value()})
 		return nil
 	})
@@ -603,53 +590,47 @@ func best(all []scoredDoc, n int) []scoredDoc {
 // topN keeps the first n of the values it is given in the order of
 // compare, in time proportional to their number times log n.
 type topN[T any] struct {
-	n       int
-	compare func(a, b T) int
-	h       []T // a heap, the last of those kept at the root
+	n int
+	h topHeap[T] // the last of those kept at the root
 }
 
 func newTopN[T any](n int, compare func(a, b T) int) *topN[T] {
-	return &topN[T]{n: max(n, 0), compare: compare, h: make([]T, 0, max(n, 0))}
+	n = max(n, 0)
+	return &topN[T]{n: n, h: topHeap[T]{compare: compare, s: make([]T, 0, n)}}
 }
 
 // add offers x.
 func (k *topN[T]) add(x T) {
-	h := k.h
 	switch {
-	case len(h) < k.n:
-		h = append(h, x)
-		for i := len(h) - 1; i > 0; {
-			p := (i - 1) / 2
-			if k.compare(h[i], h[p]) <= 0 {
-				break
-			}
-			h[i], h[p] = h[p], h[i]
-			i = p
-		}
-		k.h = h
-	case len(h) > 0 && k.compare(x, h[0]) < 0:
-		h[0] = x
-		for i := 0; ; {
-			c := 2*i + 1
-			if c >= len(h) {
-				break
-			}
-			if c+1 < len(h) && k.compare(h[c+1], h[c]) > 0 {
-				c++
-			}
-			if k.compare(h[c], h[i]) <= 0 {
-				break
-			}
-			h[i], h[c] = h[c], h[i]
-			i = c
-		}
+	case len(k.h.s) < k.n:
+		heap.Push(&k.h, x)
+	case k.n > 0 && k.h.compare(x, k.h.s[0]) < 0:
+		k.h.s[0] = x
+		heap.Fix(&k.h, 0)
 	}
 }
 
 // sorted returns the values kept, in order.
 func (k *topN[T]) sorted() []T {
-	slices.SortFunc(k.h, k.compare)
-	return k.h
+	slices.SortFunc(k.h.s, k.h.compare)
+	return k.h.s
+}
+
+// topHeap is a heap.Interface with the last value in the order of
+// compare at its root.
+type topHeap[T any] struct {
+	compare func(a, b T) int
+	s       []T
+}
+
+func (h *topHeap[T]) Len() int           { return len(h.s) }
+func (h *topHeap[T]) Less(i, j int) bool { return h.compare(h.s[i], h.s[j]) > 0 }
+func (h *topHeap[T]) Swap(i, j int)      { h.s[i], h.s[j] = h.s[j], h.s[i] }
+func (h *topHeap[T]) Push(x any)         { h.s = append(h.s, x.(T)) }
+func (h *topHeap[T]) Pop() any {
+	x := h.s[len(h.s)-1]
+	h.s = h.s[:len(h.s)-1]
+	return x
 }
 
 // groupStart returns where the group of equally relevant hits (see
@@ -702,12 +683,7 @@ func tieGroups(n int, score func(i int) float64) iter.Seq2[int, int] {
 // "lang:fr" on 10,000 articles in French, a filter that keeps every one
 // of them, took 8.1 ms of CPU with bleve's sort, 1.7-3.3 ms reading every
 // path, and 1.2 ms with the paths kept.
-func (ix *Index) newestHits(ctx context.Context, bi bleve.Index, q query.Query, from, size int) ([]ranked, int, error) {
-	r, err := snapshot(bi)
-	if err != nil {
-		return nil, 0, ix.searchErr(err)
-	}
-	defer r.Close()
+func (ix *Index) newestHits(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, from, size int) ([]ranked, int, error) {
 	ix.mu.RLock()
 	version := ix.metaV
 	ix.mu.RUnlock()
@@ -717,7 +693,7 @@ func (ix *Index) newestHits(ctx context.Context, bi bleve.Index, q query.Query, 
 		return cmp.Or(cmp.Compare(b.date, a.date), strings.Compare(a.path, b.path))
 	})
 	total := 0
-	err = scan(ctx, r, bi.Mapping(), q, false, func(d *bsearch.DocumentMatch) error {
+	err := scan(ctx, r, m, q, false, func(d *bsearch.DocumentMatch) error {
 		total++
 		n := d.IndexInternalID.Value()
 		if n < uint64(len(*docs)) && (*docs)[n].path != "" {
@@ -788,16 +764,16 @@ func (ix *Index) searchErr(err error) error {
 }
 
 // hits reads the stored fields of rs and cuts their snippets.
-func (ix *Index) hits(bi bleve.Index, rs []ranked, p *plan) ([]Hit, error) {
+func (ix *Index) hits(r index.IndexReader, rs []ranked, p *plan) ([]Hit, error) {
 	hits := make([]Hit, 0, len(rs))
 	for _, rk := range rs {
 		h := Hit{Path: rk.path, Score: rk.score}
-		doc, err := bi.Document(rk.path)
+		doc, err := r.Document(rk.path)
 		if err != nil {
 			return nil, ix.searchErr(err)
 		}
 		if doc == nil {
-			continue // deleted since the search
+			continue // not in the snapshot
 		}
 		var text string
 		doc.VisitFields(func(f index.Field) {

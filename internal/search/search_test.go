@@ -1047,19 +1047,11 @@ func TestSnapshotAfterClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	bi := ix.bi
-	q, _ := Parse("strike")
-	p, err := ix.plan(q, []string{"en"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := ix.rankedHits(context.Background(), bi, p.query, 10); !errors.Is(err, ErrClosed) {
-		t.Errorf("rankedHits: %v", err)
-	}
-	if _, _, err := ix.newestHits(context.Background(), bi, p.query, 0, 10); !errors.Is(err, ErrClosed) {
-		t.Errorf("newestHits: %v", err)
+	if r, err := snapshot(bi); !errors.Is(ix.searchErr(err), ErrClosed) {
+		t.Errorf("snapshot after Close: %v, %v", r, err)
 	}
 }
 
@@ -1095,9 +1087,12 @@ func TestCommonWords(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		common, done := commonWords(context.Background(), ix.bi, counts)
-		p, err := ix.plan(q, []string{"en"}, common)
-		done()
+		r, err := snapshot(ix.bi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		p, err := ix.plan(q, []string{"en"}, commonWords(context.Background(), r, counts))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1113,7 +1108,7 @@ func TestCommonWords(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, fullTotal, err := ix.rankedHits(context.Background(), ix.bi, full.query, 100)
+		_, fullTotal, err := ix.rankedHits(context.Background(), r, ix.bi.Mapping(), full.query, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
