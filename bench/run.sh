@@ -122,24 +122,8 @@ for n in $SIZES; do
 	fi
 done
 
-config() { # name capsule port state
-	cat >"$SCRATCH/$1.toml" <<-EOF
-		title = "Bench $1"
-		hostname = "localhost"
-		capsule = "$2"
-		state = "$4"
-		[gemini]
-		listen = "127.0.0.1:$3"
-		certs = "$SCRATCH/certs"
-		[gopher]
-		listen = ""
-		[limits]
-		rate = 0
-		per_address = 0
-		[log]
-		level = "debug"
-	EOF
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 # start_broadside name: starts the server of config name on PORT[name],
 # sets PID[name], and READY to the ms it took to serve its index.

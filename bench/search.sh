@@ -63,23 +63,9 @@ fi
 PORT=19800
 while ss -Hltn "sport = :$PORT" | grep -q .; do PORT=$((PORT + 1)); done
 rm -rf "$STATE"
-cat >"$SCRATCH/$NAME.toml" <<EOF
-title = "Search bench"
-hostname = "localhost"
-lang = "$SITE_LANG"
-capsule = "$CAPSULE"
-state = "$STATE"
-[gemini]
-listen = "127.0.0.1:$PORT"
-certs = "$SCRATCH/certs"
-[gopher]
-listen = ""
-[limits]
-rate = 0
-per_address = 0
-[log]
-level = "debug"
-EOF
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+config "$NAME" "$CAPSULE" "$PORT" "$STATE" "$SITE_LANG"
 
 SERVER=
 stop() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null; SERVER=; }
